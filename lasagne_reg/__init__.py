@@ -1,0 +1,25 @@
+"""lasagne_reg: Lasagne's regularization for every Theano, and more.
+
+``import lasagne_reg.regularization as reg`` is the drop-in replacement for
+``lasagne.regularization``. Importing this package imports no backend and
+patches nothing; see :mod:`lasagne_reg.compat` for the explicit
+compatibility measures old stacks need.
+"""
+from . import regularization
+from ._backend import backend
+from .regularization import (l1, l2, apply_penalty, regularize_layer_params,
+                             regularize_layer_params_weighted,
+                             regularize_network_params)
+
+__version__ = '0.1.0'
+
+__all__ = [
+    'backend',
+    'regularization',
+    'l1',
+    'l2',
+    'apply_penalty',
+    'regularize_layer_params',
+    'regularize_layer_params_weighted',
+    'regularize_network_params',
+]
