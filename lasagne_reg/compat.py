@@ -152,12 +152,17 @@ def _wanted_flags():
     return wanted
 
 
-def _merge_theano_flags(report):
-    pairs = _parse_flags(os.environ.get('THEANO_FLAGS', ''))
+def _merged_flags(text, rc, wanted):
+    """(new THEANO_FLAGS text, {flag: value} changed) for `wanted` flags.
+
+    `text` is the user's THEANO_FLAGS, `rc` the values of their .theanorc.
+    A flag the user set is kept; ``gcc.cxxflags`` is extended, the user's
+    own flags first.
+    """
+    pairs = _parse_flags(text)
     current = dict(pairs)
-    rc = _theanorc_values()
     changes = {}
-    for key, value in _wanted_flags().items():
+    for key, value in wanted.items():
         if key == 'gcc.cxxflags':
             mine = current.get(key, rc.get(key, ''))
             missing = [f for f in value.split() if f not in shlex.split(mine)]
@@ -165,6 +170,14 @@ def _merge_theano_flags(report):
                 changes[key] = ' '.join(mine.split() + missing)
         elif key not in current and key not in rc:
             changes[key] = value
+    merged = [(k, changes.get(k, v)) for k, v in pairs]
+    merged += [(k, v) for k, v in changes.items() if k not in current]
+    return ','.join('%s=%s' % kv for kv in merged), changes
+
+
+def _merge_theano_flags(report):
+    text, changes = _merged_flags(os.environ.get('THEANO_FLAGS', ''),
+                                  _theanorc_values(), _wanted_flags())
     if not changes:
         return
     if 'theano' in sys.modules:
@@ -173,9 +186,7 @@ def _merge_theano_flags(report):
             'cannot take effect: %s (call install() before importing theano '
             'or lasagne)' % ', '.join('%s=%s' % kv for kv in changes.items()))
         return
-    merged = [(k, changes.get(k, v)) for k, v in pairs]
-    merged += [(k, v) for k, v in changes.items() if k not in current]
-    os.environ['THEANO_FLAGS'] = ','.join('%s=%s' % kv for kv in merged)
+    os.environ['THEANO_FLAGS'] = text
     report.flags.update(changes)
 
 
