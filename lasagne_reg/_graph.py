@@ -8,6 +8,7 @@ here with the same rules: topological order, inputs first in the order they
 are listed, each layer once, each parameter once.
 """
 import sys
+import warnings
 
 from . import _validate
 
@@ -96,3 +97,23 @@ def network_params(layers, tags):
     for lay in all_layers(layers):
         params.extend(layer_params(lay, tags))
     return unique(params)
+
+
+def warn_if_nothing_selected(layers, tags, selected):
+    """Warn when `tags` select no parameter anywhere in the graph.
+
+    A filter that matches nothing in a network that has parameters is almost
+    always a misspelt tag; the penalty is still 0, as in Lasagne. Checked only
+    when the layers themselves gave nothing (`selected` is empty); then the
+    whole graph below `layers` is looked at, so a bias-only layer of a network
+    with weights does not warn.
+    """
+    if selected or not tags or network_params(layers, tags):
+        return
+    everything = network_params(layers, {})
+    if everything:
+        warnings.warn("tags=%r select none of the %d parameters of the "
+                      "network, so the penalty is 0; is a tag name "
+                      "misspelt? (Lasagne's tags are 'regularizable' and "
+                      "'trainable')" % (dict(tags), len(everything)),
+                      UserWarning, stacklevel=3)

@@ -8,6 +8,8 @@ expression that does.
 import functools
 import operator
 
+import numpy as np
+
 from . import _backend
 
 # Theano (and its forks) cannot run an Elemwise with this many inputs in the
@@ -49,14 +51,18 @@ def sum_terms(terms):
     if not symbolic:
         # no 0 to start from: with numpy 1.x, 0 + float32 scalar is float64
         return functools.reduce(operator.add, terms) if terms else 0
+    dtype = str(np.result_type(*[t.dtype for t in symbolic]))
+    if _fits_one_elemwise(terms):
+        total = sum(terms)
+        if str(total.dtype) == dtype:
+            return total
+    # numbers among the terms (0.0 for a layer with nothing selected) would
+    # be float64 constants unless floatX=float32: make them the terms' dtype
+    terms = [t if _backend.is_symbolic(t)
+             else _backend.constant(t, dtype, symbolic[0]) for t in terms]
     if _fits_one_elemwise(terms):
         return sum(terms)
-    T = _backend.tensor_module(symbolic[0])
-    dtype = T.stack(symbolic).dtype
-    stacked = T.stack([t if _backend.is_symbolic(t)
-                       else _backend.constant(t, dtype, symbolic[0])
-                       for t in terms])
-    return stacked.sum()
+    return _backend.tensor_module(symbolic[0]).stack(terms).sum()
 
 
 def scale(coeff, term):

@@ -235,9 +235,11 @@ def regularize_layer_params(layer, penalty,
     """
     _validate.penalty(penalty)
     tags = _validate.tags(tags)
+    layers = _graph.as_layer_list(layer, 'layer')
     params = []
-    for lay in _graph.as_layer_list(layer, 'layer'):
+    for lay in layers:
         params += _graph.layer_params(lay, tags)
+    _graph.warn_if_nothing_selected(layers, tags, params)
     return apply_penalty(params, penalty, **kwargs)
 
 
@@ -286,17 +288,20 @@ def regularize_layer_params_weighted(layers, penalty,
     _validate.mapping(layers, 'layers',
                       'a mapping from layers to coefficients, such as '
                       '{layer1: 0.1, layer2: 0.5}')
-    terms = []
+    chosen = []    # (layer, coefficient, selected params) per key
     for lay, coeff in layers.items():
         if not _graph.is_layer(lay):
             raise TypeError("layers: expected layers as keys (objects with a "
                             "get_params(**tags) method), got key %s"
                             % _validate.describe(lay))
         coeff = _validate.coefficient(coeff, 'layers[%s]' % _name(lay))
-        penalty_sum = apply_penalty(_graph.layer_params(lay, tags),
-                                    penalty, **kwargs)
-        terms.append(_ops.scale(coeff, penalty_sum))
-    return _ops.sum_terms(terms)
+        chosen.append((lay, coeff, _graph.layer_params(lay, tags)))
+    _graph.warn_if_nothing_selected(
+        [lay for lay, _, _ in chosen], tags,
+        [p for _, _, params in chosen for p in params])
+    return _ops.sum_terms([
+        _ops.scale(coeff, apply_penalty(params, penalty, **kwargs))
+        for _, coeff, params in chosen])
 
 
 def _name(layer):
@@ -346,5 +351,6 @@ def regularize_network_params(layer, penalty,
     _validate.penalty(penalty)
     tags = _validate.tags(tags)
     layers = _graph.as_layer_list(layer, 'layer')
-    return apply_penalty(_graph.network_params(layers, tags),
-                         penalty, **kwargs)
+    params = _graph.network_params(layers, tags)
+    _graph.warn_if_nothing_selected(layers, tags, params)
+    return apply_penalty(params, penalty, **kwargs)
