@@ -10,6 +10,9 @@ from ._backend import backend
 from .regularization import (l1, l2, apply_penalty, regularize_layer_params,
                              regularize_layer_params_weighted,
                              regularize_network_params)
+from .penalties import l1_l2, group_lasso, orthogonality, regularize_activity
+from .updates import decoupled_weight_decay, l1_proximal
+from .report import penalty_breakdown, format_breakdown
 
 __version__ = '0.1.0'
 
@@ -22,4 +25,12 @@ __all__ = [
     'regularize_layer_params',
     'regularize_layer_params_weighted',
     'regularize_network_params',
+    'l1_l2',
+    'group_lasso',
+    'orthogonality',
+    'regularize_activity',
+    'decoupled_weight_decay',
+    'l1_proximal',
+    'penalty_breakdown',
+    'format_breakdown',
 ]

@@ -88,3 +88,18 @@ def coefficient(value, argname):
         raise ValueError("%s: expected a non-negative number, got %r"
                          % (argname, value))
     return value
+
+
+def axis(value, ndim, argname='axis'):
+    """An axis of a tensor with `ndim` dimensions, as a non-negative int.
+
+    Negative axes count from the end, as in numpy.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError("%s: expected an int, got %s"
+                        % (argname, describe(value)))
+    if not -ndim <= value < ndim:
+        raise ValueError("%s: %d is out of range for a tensor with %d "
+                         "dimension(s) (expected %d <= %s < %d)"
+                         % (argname, value, ndim, -ndim, argname, ndim))
+    return int(value) % ndim

@@ -1,0 +1,209 @@
+"""penalty_breakdown and format_breakdown: per-parameter penalties, a table."""
+import collections
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import lasagne_reg
+from lasagne_reg import format_breakdown, l1_l2, penalty_breakdown
+from lasagne_reg import regularization as reg
+from tests._support import DuckLayer, np_l1, np_l2
+
+
+def evaluate_all(bk, breakdown, *more):
+    """The breakdown's values and any further expressions, one function."""
+    out = bk.function([], list(breakdown.values()) + list(more))()
+    return out[:len(breakdown)], out[len(breakdown):]
+
+
+# -- penalty_breakdown ------------------------------------------------------
+
+def test_breakdown_of_a_duck_network(bk, duck_mlp):
+    breakdown = penalty_breakdown(duck_mlp, reg.l2)
+    assert type(breakdown) is collections.OrderedDict
+    assert [p.name for p in breakdown] == ['W0', 'W1', 'W2']
+    values, (total,) = evaluate_all(
+        bk, breakdown, reg.regularize_network_params(duck_mlp, reg.l2))
+    for param, value in zip(breakdown, values):
+        np.testing.assert_allclose(value, np_l2([param.get_value()]),
+                                   rtol=1e-12)
+    np.testing.assert_allclose(sum(values), total, rtol=1e-12)
+
+
+def test_breakdown_tags_and_kwargs(bk, duck_mlp):
+    trainable = penalty_breakdown(duck_mlp, l1_l2, tags={'trainable': True},
+                                  l1=0.5, l2=0.25)
+    assert [p.name for p in trainable] == ['W0', 'b0', 'W1', 'b1', 'W2', 'b2']
+    total = reg.regularize_network_params(
+        duck_mlp, l1_l2, tags={'trainable': True}, l1=0.5, l2=0.25)
+    values, (total,) = evaluate_all(bk, trainable, total)
+    for param, value in zip(trainable, values):
+        a = param.get_value()
+        np.testing.assert_allclose(
+            value, 0.5 * np_l1([a]) + 0.25 * np_l2([a]), rtol=1e-12)
+    np.testing.assert_allclose(sum(values), total, rtol=1e-12)
+    biases = penalty_breakdown(duck_mlp, reg.l1, {'regularizable': False})
+    assert [p.name for p in biases] == ['b0', 'b1', 'b2']
+
+
+def test_breakdown_lists_a_tied_weight_once(bk):
+    W = bk.shared(np.full((2, 2), 3.0), name='W')
+    V = bk.shared(np.ones((2, 3)), name='V')
+    l_in = DuckLayer(None)
+    first = DuckLayer(l_in, [(W, {'regularizable'})])
+    second = DuckLayer(first, [(W, {'regularizable'}), (V, {'regularizable'})])
+    breakdown = penalty_breakdown([second, first], reg.l1)
+    assert list(breakdown) == [W, V]
+    values, _ = evaluate_all(bk, breakdown)
+    assert values == [12.0, 6.0]
+
+
+def test_breakdown_of_an_empty_selection_is_empty(duck_mlp):
+    assert penalty_breakdown(duck_mlp, reg.l2, tags={'nothing': True}) == {}
+
+
+def test_breakdown_default_tags_is_the_shared_read_only_one():
+    default = inspect.signature(penalty_breakdown).parameters['tags'].default
+    assert default is reg._REGULARIZABLE
+    with pytest.raises(TypeError, match='read-only'):
+        default['regularizable'] = False
+
+
+def test_breakdown_validates_and_mutates_nothing(duck_mlp):
+    tags = {'regularizable': True}
+    params_before = dict(duck_mlp.params)
+    penalty_breakdown(duck_mlp, reg.l2, tags=tags)
+    assert tags == {'regularizable': True}
+    assert dict(duck_mlp.params) == params_before
+    with pytest.raises(TypeError, match='penalty: expected a callable'):
+        penalty_breakdown(duck_mlp, 'l2')
+    with pytest.raises(TypeError, match='tags: expected a mapping'):
+        penalty_breakdown(duck_mlp, reg.l2, tags=['regularizable'])
+    with pytest.raises(TypeError, match=r'layer\[1\]: expected a layer'):
+        penalty_breakdown([duck_mlp, 3], reg.l2)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('net', ['mlp', 'convnet', 'merge_net', 'tied_net'])
+def test_breakdown_sums_to_regularize_network_params_on_lasagne(
+        bk, L, request, net):
+    layer = request.getfixturevalue(net)
+    if net == 'tied_net':
+        layer = layer[1]
+    breakdown = penalty_breakdown(layer, reg.l2)
+    expected = L.get_all_params(layer, regularizable=True)
+    assert list(breakdown) == expected
+    if net == 'tied_net':
+        assert len(expected) == 1            # the tied W, once
+    values, (total,) = evaluate_all(
+        bk, breakdown, reg.regularize_network_params(layer, reg.l2))
+    rtol = {'float32': 1e-5, 'float64': 1e-10}[str(expected[0].dtype)]
+    for param, value in zip(expected, values):
+        np.testing.assert_allclose(value, np_l2([param.get_value()]),
+                                   rtol=rtol)
+    np.testing.assert_allclose(sum(values), total, rtol=rtol)
+    np.testing.assert_allclose(
+        total, np_l2([p.get_value() for p in expected]), rtol=rtol)
+
+
+# -- format_breakdown -------------------------------------------------------
+
+def rows(table):
+    """The table's lines split into cells (a shape is one cell)."""
+    return [re.findall(r'\([^)]*\)|\S+', line) for line in table.split('\n')]
+
+
+def test_table_of_given_values(bk):
+    W = bk.shared(np.zeros((4, 3)), name='hidden.W')
+    V = bk.shared(np.zeros((3, 2, 2, 2)), name='conv.W')
+    U = bk.shared(np.zeros(5))                          # no name
+    breakdown = collections.OrderedDict([(W, 'unused'), (V, None), (U, 0)])
+    table = format_breakdown(breakdown, [3.0, 1.0, 0.0])
+    assert rows(table) == [
+        ['param', 'shape', 'penalty', 'share'],
+        ['hidden.W', '(4, 3)', '3', '75.0%'],
+        ['conv.W', '(3, 2, 2, 2)', '1', '25.0%'],
+        ['-', '(5,)', '0', '0.0%'],
+        ['total', '4', '100.0%']]
+    assert not table.endswith('\n')
+    widths = {len(line) for line in table.split('\n')}
+    assert len(widths) == 1                              # aligned columns
+    by_param = format_breakdown(breakdown, {U: 0.0, V: 1.0, W: 3.0})
+    assert by_param == table
+    assert format_breakdown(breakdown, np.array([3.0, 1.0, 0.0])) == table
+
+
+def test_table_evaluates_symbolic_penalties_itself(bk, duck_mlp):
+    breakdown = penalty_breakdown(duck_mlp, reg.l1)
+    before = list(breakdown.items())
+    table = format_breakdown(breakdown)
+    assert list(breakdown.items()) == before
+    expected = [np_l1([p.get_value()]) for p in breakdown]
+    total = sum(expected)
+    lines = rows(table)
+    assert lines[0] == ['param', 'shape', 'penalty', 'share']
+    for param, value, line in zip(breakdown, expected, lines[1:]):
+        assert line == [param.name, str(param.get_value().shape),
+                        '%.5g' % value, '%.1f%%' % (100 * value / total)]
+    assert lines[-1] == ['total', '%.5g' % total, '100.0%']
+    assert len(lines) == len(breakdown) + 2
+
+
+def test_table_mixes_numbers_and_expressions(bk):
+    W = bk.shared(np.full((2, 2), -1.5), name='W')
+    b = bk.shared(np.zeros(3), name='b')
+    breakdown = collections.OrderedDict([(W, reg.l1(W)),
+                                         (b, np.float32(2.0))])
+    assert rows(format_breakdown(breakdown))[1:] == [
+        ['W', '(2, 2)', '6', '75.0%'], ['b', '(3,)', '2', '25.0%'],
+        ['total', '8', '100.0%']]
+
+
+def test_table_of_zero_penalties_and_of_nothing(bk):
+    W = bk.shared(np.zeros((2, 2)), name='W')
+    table = format_breakdown(collections.OrderedDict([(W, reg.l2(W))]))
+    assert rows(table)[1:] == [['W', '(2, 2)', '0', '-'], ['total', '0', '-']]
+    assert rows(format_breakdown({})) == [
+        ['param', 'shape', 'penalty', 'share'], ['total', '0', '-']]
+
+
+def test_table_validates_its_arguments(bk):
+    W = bk.shared(np.ones(2), name='W')
+    V = bk.shared(np.ones(2), name='V')
+    breakdown = collections.OrderedDict([(W, reg.l2(W)), (V, reg.l2(V))])
+    with pytest.raises(TypeError, match='breakdown: expected a mapping'):
+        format_breakdown([(W, 1.0)])
+    with pytest.raises(ValueError, match='values: expected 2 values'):
+        format_breakdown(breakdown, [1.0])
+    with pytest.raises(ValueError, match='values: no value for 1 param'):
+        format_breakdown(breakdown, {W: 1.0})
+    with pytest.raises(TypeError, match=r'values\[1\]: expected a real'):
+        format_breakdown(breakdown, [1.0, np.ones(2)])
+    with pytest.raises(TypeError, match='values: expected'):
+        format_breakdown(breakdown, 3.0)
+    with pytest.raises(TypeError, match=r'breakdown\[0\]: expected a real'):
+        format_breakdown(collections.OrderedDict([(W, 'one')]))
+
+
+@pytest.mark.lasagne
+def test_table_of_a_lasagne_network_with_named_layers(bk, L, merge_net):
+    breakdown = penalty_breakdown(merge_net, reg.l2)
+    compiled = bk.function([], list(breakdown.values()))
+    lines = rows(format_breakdown(breakdown, compiled()))
+    names = [line[0] for line in lines[1:-1]]
+    assert names == ['left.W', 'right.W', 'right2.W', 'out.W']
+    shapes = [line[1] for line in lines[1:-1]]
+    assert shapes == [str(p.get_value().shape) for p in breakdown]
+    assert shapes[0] == '(6, 4)'
+    expected = [np_l2([p.get_value()]) for p in breakdown]
+    assert [line[2] for line in lines[1:-1]] == ['%.5g' % v for v in expected]
+    shares = [float(line[3].rstrip('%')) for line in lines[1:-1]]
+    assert abs(sum(shares) - 100) < 0.3
+
+
+def test_package_exports_the_report():
+    for name in ('penalty_breakdown', 'format_breakdown'):
+        assert name in lasagne_reg.__all__
+        assert getattr(lasagne_reg, name).__doc__
