@@ -1,0 +1,147 @@
+"""benchmarks/run.py keeps working: its --smoke run, output format, CSV, plot.
+
+The benchmark is a tool, not a test: nothing here asserts on a time. These
+tests run ``--smoke`` (tiny networks, the py mode of the backend under test)
+in a subprocess of this virtualenv and check what a reader gets from it.
+"""
+import csv
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests._support import BACKEND
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(ROOT, 'benchmarks', 'run.py')
+COLUMNS = ['backend', 'mode', 'network', 'layers', 'floats', 'measure',
+           'ours_s', 'against', 'against_s', 'ratio', 'note']
+LINE = re.compile(r'^(?P<mode>\w+/\w+)\s+(?P<network>dense x\d+|large \S+)\s+'
+                  r'(?P<measure>build|compile-cold|compile-warm|run|'
+                  r'run \(limit\))\s+ours\s+(?P<ours>\S+)\s+'
+                  r'(?P<against>reference|limit)\s+(?P<theirs>\S+)\s+'
+                  r'(?P<note>.*?)ours/(?P=against)=(?P<ratio>\d+\.\d\d|n/a)$')
+PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
+
+
+def _run(args, code=None):
+    env = dict(os.environ)
+    env.pop('LASAGNE_REG_BACKEND', None)
+    cmd = [sys.executable] + (['-c', code] if code else [SCRIPT]) + args
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                         env=env, timeout=600)
+    return out
+
+
+@pytest.fixture(scope='module')
+def smoke(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp('bench')
+    out = _run(['--smoke', '--modes', BACKEND + '/py', '--out', str(out_dir)])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    return out.stdout, out_dir
+
+
+def _measurements(stdout):
+    return [line for line in stdout.splitlines()
+            if ' ours/reference=' in line or ' ours/limit=' in line]
+
+
+def test_every_measurement_line_ends_in_a_ratio(smoke):
+    stdout, _ = smoke
+    lines = _measurements(stdout)
+    # 2 stacks and 1 large network, 5 lines each
+    assert len(lines) == 15, stdout
+    for line in lines:
+        match = LINE.match(line)
+        assert match, line
+        assert match.group('mode') == BACKEND + '/py'
+        if match.group('ratio') == 'n/a':
+            assert match.group('note').startswith('reference failed: '), line
+        else:
+            assert float(match.group('ratio')) > 0
+        assert 'ours failed' not in line
+
+
+def test_each_network_gets_every_measure(smoke):
+    stdout, _ = smoke
+    seen = {}
+    for line in _measurements(stdout):
+        match = LINE.match(line)
+        seen.setdefault(match.group('network'), []).append(
+            match.group('measure'))
+    assert sorted(seen) == ['dense x2', 'dense x40', 'large 10k']
+    for measures in seen.values():
+        assert measures == ['build', 'compile-cold', 'compile-warm', 'run',
+                            'run (limit)']
+
+
+def test_the_reference_failure_is_reported_not_raised(smoke):
+    # the reference's sum of 40 terms is one Elemwise of 40 inputs, which
+    # the pure-Python linker cannot run: a failure of the reference's, in
+    # its cells, while ours has numbers everywhere
+    stdout, _ = smoke
+    deep = [LINE.match(line) for line in _measurements(stdout)
+            if ' dense x40 ' in line]
+    failed = [m for m in deep if m.group('against') == 'reference'
+              and m.group('ratio') == 'n/a']
+    assert [m.group('measure') for m in failed] == [
+        'compile-cold', 'compile-warm', 'run']
+    assert all(m.group('ours') != '-' for m in deep)
+
+
+def test_csv_mirrors_the_lines(smoke):
+    stdout, out_dir = smoke
+    with open(os.path.join(out_dir, 'results.csv'), newline='') as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    assert reader.fieldnames == COLUMNS
+    lines = _measurements(stdout)
+    assert len(rows) == len(lines)
+    for row, line in zip(rows, lines):
+        assert float(row['ours_s']) > 0
+        assert line.endswith('ours/%s=%s' % (row['against'], row['ratio']))
+        assert row['backend'] == BACKEND and row['mode'] == 'py'
+        if row['ratio'] != 'n/a':
+            assert float(row['against_s']) > 0
+    floats = {row['network']: int(row['floats']) for row in rows}
+    assert floats == {'dense x2': 2 * 4 * 4, 'dense x40': 40 * 4 * 4,
+                      'large 10k': 4 * 50 * 50}
+
+
+def test_plot_is_a_png(smoke):
+    _, out_dir = smoke
+    path = os.path.join(out_dir, 'results.png')
+    with open(path, 'rb') as f:
+        head = f.read(8)
+    assert head == PNG_MAGIC
+    assert os.path.getsize(path) > 10000
+
+
+def test_without_matplotlib_it_says_so_and_writes_the_csv(tmp_path):
+    # matplotlib made unimportable in the driver (the workers never use it)
+    code = textwrap.dedent('''
+        import runpy, sys
+        sys.modules['matplotlib'] = None
+        sys.argv = [%r] + sys.argv[1:]
+        runpy.run_path(sys.argv[0], run_name='__main__')
+    ''' % SCRIPT)
+    out = _run(['--smoke', '--modes', BACKEND + '/py', '--sizes', '2',
+                '--large', '--out', str(tmp_path)], code=code)
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    first = lines.index(_measurements(out.stdout)[0])
+    assert any('matplotlib is not installed' in line
+               for line in lines[:first]), out.stdout
+    assert 'no plot: matplotlib is not installed' in out.stdout
+    assert len(_measurements(out.stdout)) == 5
+    assert os.path.exists(os.path.join(tmp_path, 'results.csv'))
+    assert not os.path.exists(os.path.join(tmp_path, 'results.png'))
+
+
+def test_unknown_mode_is_refused():
+    out = _run(['--smoke', '--modes', 'theano/gpu'])
+    assert out.returncode == 2
+    assert 'invalid choice' in out.stderr
