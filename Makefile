@@ -14,7 +14,7 @@ THEANO_TEST_FLAGS := base_compiledir=$(CACHE)/theano$(if $(THEANO_FLAGS),$(comma
 THEANO_NP2_FLAGS := base_compiledir=$(CACHE)/theano-numpy2$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo test test-theano test-numpy2 docs clean
+.PHONY: demo test test-theano test-numpy2 docs bench clean
 
 # one virtualenv per stack: .venv (Theano 1.0.5 + Lasagne 0.1, numpy 1.23),
 # .venv-numpy2 (the same on numpy 2 and setuptools without pkg_resources)
@@ -32,13 +32,23 @@ PYTEST_OPTS ?=
 	.venv-numpy2/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
 	touch $@
 
-demo: .venv/.installed
-	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo
+# the demo's and the docs' packages (tqdm, matplotlib, scikit-learn, Sphinx)
+# go into .venv on top of it, with their own stamp: changing them does not
+# rebuild .venv
+.venv/.demo-installed: .venv/.installed requirements/demo.txt requirements/docs.txt
+	.venv/bin/pip install --disable-pip-version-check -q -r requirements/theano.txt \
+	  -r requirements/demo.txt -r requirements/docs.txt
+	touch $@
+
+DEMO_OPTS ?=
+
+demo: .venv/.demo-installed
+	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
 test: test-theano test-numpy2
 
 # everything, doctests of the package and of docs/*.rst included
-test-theano: .venv/.installed
+test-theano: .venv/.demo-installed
 	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_TEST_FLAGS)" \
 	  .venv/bin/python -m pytest $(PYTEST_OPTS) tests lasagne_reg docs README.rst \
 	  --doctest-modules --doctest-glob='*.rst'
@@ -47,6 +57,17 @@ test-theano: .venv/.installed
 test-numpy2: .venv-numpy2/.installed
 	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_NP2_FLAGS)" \
 	  .venv-numpy2/bin/python -m pytest $(PYTEST_OPTS) tests/test_compat.py tests/test_regularization.py
+
+# the Sphinx site: API reference from the docstrings, warnings are errors
+docs: .venv/.demo-installed
+	.venv/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+# lasagne_reg against Lasagne's formulation (docs/performance.rst); make test
+# runs only its --smoke mode, through tests/test_benchmarks.py
+BENCH_OPTS ?= --quick
+
+bench: .venv/.demo-installed
+	.venv/bin/python benchmarks/run.py $(BENCH_OPTS)
 
 clean:
 	rm -rf .venv .venv-* .cache docs/_build

@@ -1,0 +1,244 @@
+"""The demo (lasagne_reg.demo): a short real run of every setting.
+
+The networks are trained for real (Theano, Lasagne, scikit-learn's digits),
+for a few epochs only; the table, the figure and the regularizers' effects
+are checked against numpy computations on the trained weights.
+"""
+import contextlib
+import io
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lasagne_reg import demo
+
+pytestmark = pytest.mark.lasagne
+
+EPOCHS = 3
+# the demo's network: 64 pixels -> HIDDEN_UNITS -> 10 classes
+SHAPES = [(64, demo.HIDDEN_UNITS), (demo.HIDDEN_UNITS, 10)]
+
+
+def _run(argv):
+    """main(argv) -> (results, printed text)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        results = demo.main(argv)
+    return results, out.getvalue()
+
+
+@pytest.fixture(scope='module')
+def run(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp('demo')
+    results, text = _run(['--epochs', str(EPOCHS), '--out', str(out_dir)])
+    return {r.setting: r for r in results}, text, out_dir
+
+
+def _matrices(weights):
+    """The flat weight vector back as the network's two weight matrices."""
+    sizes = [a * b for a, b in SHAPES]
+    assert weights.size == sum(sizes)
+    first = weights[:sizes[0]].reshape(SHAPES[0])
+    return [first, weights[sizes[0]:].reshape(SHAPES[1])]
+
+
+def _table_rows(text):
+    """setting -> cells of the printed table."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.split()[:1] == ['setting'])
+    rows = {}
+    for line in lines[start + 2:]:
+        cells = line.split()
+        if not cells or cells[0] not in demo.SETTINGS:
+            break
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_every_setting_runs_in_order(run):
+    results, _, _ = run
+    assert list(results) == list(demo.SETTINGS)
+    for r in results.values():
+        assert len(r.test_curve) == EPOCHS + 1
+        assert r.weights.size == sum(a * b for a, b in SHAPES)
+
+
+def test_table_has_a_row_per_setting_with_its_numbers(run):
+    results, text, _ = run
+    rows = _table_rows(text)
+    assert list(rows) == list(demo.SETTINGS)
+    for name, cells in rows.items():
+        r = results[name]
+        train, test, penalty, norm, zeros = cells
+        assert train == '%.1f%%' % (100 * r.train_accuracy)
+        assert test == '%.1f%%' % (100 * r.test_accuracy)
+        assert float(norm) == pytest.approx(
+            np.sqrt(np.sum(r.weights.astype(float) ** 2)), abs=0.006)
+        assert float(zeros.rstrip('%')) == pytest.approx(
+            100 * np.mean(r.weights == 0), abs=0.06)
+        has_term = name in ('l2', 'l1', 'l1_l2', 'group_lasso')
+        assert (penalty != '-') == has_term
+
+
+def test_accuracy_is_sensible(run):
+    results, _, _ = run
+    for r in results.values():
+        # ten classes: chance is 10%; a few epochs give far more
+        assert r.test_accuracy > 0.8, r
+        assert r.train_accuracy > 0.8, r
+        assert r.test_curve[-1] == r.test_accuracy
+
+
+def test_penalty_column_is_the_loss_term_on_the_final_weights(run):
+    results, _, _ = run
+    s = demo.STRENGTHS
+    expected = {
+        'l2': lambda ws: s['l2'] * sum((w ** 2).sum() for w in ws),
+        'l1': lambda ws: s['l1'] * sum(abs(w).sum() for w in ws),
+        'l1_l2': lambda ws: sum(s['l1_l2']['l1'] * abs(w).sum() +
+                                s['l1_l2']['l2'] * (w ** 2).sum()
+                                for w in ws),
+        'group_lasso': lambda ws: s['group_lasso'] * sum(
+            np.sqrt((w ** 2).sum(axis=1)).sum() for w in ws),
+    }
+    for name, formula in expected.items():
+        ws = [w.astype(float) for w in _matrices(results[name].weights)]
+        assert results[name].penalty == pytest.approx(formula(ws), rel=1e-5)
+    for name in ('none', 'decoupled_weight_decay', 'l1_proximal'):
+        assert results[name].penalty is None
+
+
+def test_regularized_weights_are_smaller(run):
+    results, _, _ = run
+    unregularized = results['none'].weight_norm
+    for name, r in results.items():
+        if name != 'none':
+            assert r.weight_norm < unregularized, (name, r.weight_norm,
+                                                   unregularized)
+
+
+def test_only_the_proximal_step_gives_exact_zeros(run):
+    results, _, _ = run
+    assert np.sum(results['l1_proximal'].weights == 0) > 0
+    # the L1 penalty's (sub)gradient pushes weights towards 0, never onto it
+    for name in ('none', 'l2', 'l1', 'l1_l2', 'decoupled_weight_decay'):
+        assert np.sum(results[name].weights == 0) == 0, name
+
+
+def test_figure_is_a_png_and_its_path_is_printed(run):
+    _, text, out_dir = run
+    path = os.path.join(str(out_dir), demo.FIGURE)
+    assert 'Figure written to %s' % os.path.abspath(path) in text
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n'
+    assert len(data) > 10000
+
+
+def test_rerun_gives_identical_numbers(run, tmp_path):
+    first, text, _ = run
+    names = ['none', 'l1_proximal']
+    again, text2 = _run(['--epochs', str(EPOCHS), '--out', str(tmp_path),
+                         '--settings', ','.join(names)])
+    rows, rows2 = _table_rows(text), _table_rows(text2)
+    for r in again:
+        assert rows2[r.setting] == rows[r.setting]
+        np.testing.assert_array_equal(r.weights, first[r.setting].weights)
+        np.testing.assert_array_equal(r.test_curve,
+                                      first[r.setting].test_curve)
+
+
+def test_runs_as_a_module(tmp_path):
+    """python -m lasagne_reg.demo, as make demo runs it."""
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [os.path.dirname(os.path.dirname(os.path.abspath(demo.__file__)))] +
+        [p for p in [env.get('PYTHONPATH')] if p])
+    proc = subprocess.run(
+        [sys.executable, '-m', 'lasagne_reg.demo', '--epochs', '1',
+         '--settings', 'l2', '--out', str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert list(_table_rows(proc.stdout)) == ['l2']
+    assert os.path.getsize(str(tmp_path / demo.FIGURE)) > 0
+    assert 'l2' in proc.stderr and '1/1' in proc.stderr   # the progress bar
+
+
+def test_import_loads_no_backend_and_no_extras():
+    code = ('import sys, lasagne_reg.demo; '
+            'print(sorted(m for m in ("theano", "lasagne", "matplotlib", '
+            '"sklearn", "tqdm") if m in sys.modules))')
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == '[]'
+
+
+@pytest.mark.parametrize('argv, message', [
+    (['--backend', 'pytensor'], 'theano.tensor.nnet'),
+    (['--backend', 'aesara'], 'theano.tensor.nnet'),
+    (['--backend', 'jax'], 'invalid choice'),
+    (['--settings', 'l2,dropout'], "unknown setting(s) 'dropout'"),
+    (['--settings', ','], 'unknown setting'),
+    (['--epochs', '0'], 'expected a positive integer'),
+    (['--epochs', 'many'], 'expected a positive integer'),
+])
+def test_bad_options_stop_with_a_clear_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        demo.main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_help_says_which_backend_runs(capsys):
+    with pytest.raises(SystemExit) as info:
+        demo.main(['--help'])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for word in ('--epochs', '--settings', '--out', '--backend',
+                 'theano.tensor.nnet'):
+        assert word in text
+
+
+def test_train_checks_its_arguments_before_building_anything():
+    with pytest.raises(ValueError, match="setting: expected one of none, l2"):
+        demo.train('dropout', data=None)
+    with pytest.raises(ValueError, match='epochs: expected a non-negative'):
+        demo.train('l2', data=None, epochs=-1)
+    with pytest.raises(TypeError, match='epochs: expected an int'):
+        demo.train('l2', data=None, epochs=2.5)
+
+
+def test_report_functions_check_results(run, tmp_path):
+    results, _, _ = run
+    one = results['l2']
+    path = str(tmp_path / 'x.png')
+    for report in (demo.format_table, lambda r: demo.plot(r, path)):
+        with pytest.raises(ValueError, match='results: expected at least one'):
+            report([])
+        with pytest.raises(TypeError,
+                           match=r'results\[1\]: expected a Result'):
+            report([one, 'l2'])
+        with pytest.raises(TypeError, match='put it in a list'):
+            report(one)
+        with pytest.raises(TypeError, match='results: expected a list'):
+            report(None)
+    assert not os.path.exists(path)
+
+
+def test_missing_packages_are_named(monkeypatch, capsys):
+    import importlib.util
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a, **k:
+                        None if name in ('matplotlib', 'tqdm')
+                        else real(name, *a, **k))
+    with pytest.raises(SystemExit) as info:
+        demo.main(['--epochs', '1'])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert 'the demo needs tqdm, matplotlib' in err
+    assert 'requirements/demo.txt' in err
