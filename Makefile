@@ -3,8 +3,9 @@
 # make docs  - the Sphinx site (warnings are errors)
 #
 # Each virtualenv is created on first use from pinned requirements/*.txt with
-# only Python 3.11 and pip. Theano's compile cache lives in .cache/ (ignored),
-# so cold C compiles are paid once per checkout.
+# only Python 3.11 and pip. The compile caches of Theano, PyTensor (Numba's
+# included) and Aesara live in .cache/ (ignored), so cold compiles are paid
+# once per checkout.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 CACHE := $(CURDIR)/.cache
@@ -12,9 +13,13 @@ comma := ,
 # the user's THEANO_FLAGS (floatX=float32, say) win over our compile dir
 THEANO_TEST_FLAGS := base_compiledir=$(CACHE)/theano$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
 THEANO_NP2_FLAGS := base_compiledir=$(CACHE)/theano-numpy2$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+# PyTensor keeps its Numba cache in base_compiledir too; NUMBA_CACHE_DIR takes
+# what numba itself caches (out of site-packages and ~/.cache)
+PYTENSOR_TEST_FLAGS := base_compiledir=$(CACHE)/pytensor$(if $(PYTENSOR_FLAGS),$(comma)$(PYTENSOR_FLAGS))
+AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo test test-theano test-numpy2 docs bench clean
+.PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench clean
 
 # one virtualenv per stack: .venv (Theano 1.0.5 + Lasagne 0.1, numpy 1.23),
 # .venv-numpy2 (the same on numpy 2 and setuptools without pkg_resources)
@@ -32,6 +37,22 @@ PYTEST_OPTS ?=
 	.venv-numpy2/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
 	touch $@
 
+# .venv-pytensor (PyTensor 3.0.7, numpy 2, Numba and JAX) and .venv-aesara
+# (Aesara 2.9.4, numpy 1.26): neither has Theano or Lasagne
+.venv-pytensor/.installed: requirements/pytensor.txt requirements/test.txt setup.py
+	rm -rf .venv-pytensor
+	$(PYTHON) -m venv .venv-pytensor
+	.venv-pytensor/bin/pip install --disable-pip-version-check -q -r requirements/pytensor.txt
+	.venv-pytensor/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	touch $@
+
+.venv-aesara/.installed: requirements/aesara.txt requirements/test.txt setup.py
+	rm -rf .venv-aesara
+	$(PYTHON) -m venv .venv-aesara
+	.venv-aesara/bin/pip install --disable-pip-version-check -q -r requirements/aesara.txt
+	.venv-aesara/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	touch $@
+
 # the demo's and the docs' packages (tqdm, matplotlib, scikit-learn, Sphinx)
 # go into .venv on top of it, with their own stamp: changing them does not
 # rebuild .venv
@@ -45,7 +66,7 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: test-theano test-numpy2
+test: test-theano test-numpy2 test-pytensor test-aesara
 
 # everything, doctests of the package and of docs/*.rst included
 test-theano: .venv/.demo-installed
@@ -57,6 +78,19 @@ test-theano: .venv/.demo-installed
 test-numpy2: .venv-numpy2/.installed
 	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_NP2_FLAGS)" \
 	  .venv-numpy2/bin/python -m pytest $(PYTEST_OPTS) tests/test_compat.py tests/test_regularization.py
+
+# every test that needs no Lasagne; a backend that does not import fails the
+# run (the root conftest.py imports it). Most tests compile in FAST_COMPILE on
+# PyTensor (tests/conftest.py says why), tests/test_backend.py in its default
+# Numba, C and JAX modes too.
+test-pytensor: .venv-pytensor/.installed
+	LASAGNE_REG_TEST_BACKEND=pytensor PYTENSOR_FLAGS="$(PYTENSOR_TEST_FLAGS)" \
+	  NUMBA_CACHE_DIR="$(CACHE)/numba" \
+	  .venv-pytensor/bin/python -m pytest $(PYTEST_OPTS) tests -m "not lasagne"
+
+test-aesara: .venv-aesara/.installed
+	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA_TEST_FLAGS)" \
+	  .venv-aesara/bin/python -m pytest $(PYTEST_OPTS) tests -m "not lasagne"
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

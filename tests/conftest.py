@@ -4,7 +4,9 @@
 the Lasagne graph fixtures build real Lasagne 0.1 networks; ``DuckLayer``
 follows Lasagne's layer protocol without Lasagne, for every backend.
 """
+import contextlib
 import importlib
+import os
 import types
 
 import numpy as np
@@ -23,11 +25,22 @@ def _backend_namespace(name):
         return root.shared(np.asarray(value), name=name)
 
     def function(inputs, outputs, mode=None):
-        return root.function(inputs, outputs, mode=mode,
-                             on_unused_input='ignore')
+        with compiling(mode):
+            return root.function(inputs, outputs, mode=mode,
+                                 on_unused_input='ignore')
 
     def py_mode():
+        # the pure-Python linker, with the backend's default rewrites
         return Mode(linker='py')
+
+    def compiling(mode):
+        # PyTensor sizes fused loops for C whenever a compiler is configured
+        # (up to 1024 operands); its pure-Python linker runs at most 32, so
+        # PyTensor's pure-Python mode is that linker with cxx= (no compiler).
+        linker = type(getattr(mode, 'linker', None)).__name__
+        if name == 'pytensor' and linker == 'PerformLinker':
+            return change_flags(cxx='')
+        return contextlib.nullcontext()
 
     def evaluate(expr, mode=None):
         return function([], expr, mode=mode)()
@@ -40,12 +53,37 @@ def _backend_namespace(name):
     return types.SimpleNamespace(change_flags=change_flags,
         name=name, root=root, T=T, shared=shared, function=function,
         grad=root.grad, py_mode=py_mode, evaluate=evaluate,
-        config=root.config)
+        config=root.config, Mode=Mode,
+        default_mode=root.config.mode,   # the user's default, before ours
+        test_mode=TEST_MODE.get(name))
 
 
-@pytest.fixture(scope='session')
+# The mode the tests compile in when they name none (mode=None, .eval(),
+# bk.root.function): real compilation that is fast cold. Theano and Aesara:
+# their own default, FAST_RUN with the C linker. PyTensor: its default linker,
+# Numba, compiles every new function for 10-20 s cold, too slow for a suite
+# of a few hundred functions; FAST_COMPILE (rewrites, then its VM linker with
+# Python thunks) compiles in milliseconds. tests/test_backend.py checks
+# results and gradients in the modes PyTensor users run: the default (Numba),
+# FAST_RUN with the C linker, and JAX. A mode set in PYTENSOR_FLAGS wins
+# (PYTENSOR_FLAGS=mode=NUMBA runs every test in Numba, slowly).
+TEST_MODE = {'pytensor': 'FAST_COMPILE'}
+
+
+def _mode_in_flags(name):
+    flags = os.environ.get(name.upper() + '_FLAGS', '')
+    return any(f.split('=')[0].strip() == 'mode' for f in flags.split(','))
+
+
+@pytest.fixture(scope='session', autouse=True)
 def bk():
-    return _backend_namespace(BACKEND)
+    namespace = _backend_namespace(BACKEND)
+    if namespace.test_mode is None or _mode_in_flags(BACKEND):
+        namespace.test_mode = None
+        yield namespace
+        return
+    with namespace.change_flags(mode=namespace.test_mode):
+        yield namespace
 
 
 @pytest.fixture

@@ -72,6 +72,7 @@ def test_flags_are_merged_keeping_the_users(text, rc, numpy2, expected):
     assert again == merged and no_changes == {}
 
 
+@pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_install_after_theano_was_imported_says_what_it_could_not_do(
         monkeypatch):
     monkeypatch.setitem(sys.modules, 'theano', sys.modules.get('theano')
@@ -85,6 +86,7 @@ def test_install_after_theano_was_imported_says_what_it_could_not_do(
     assert not report.changed
 
 
+@pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_install_is_idempotent_in_process():
     report = compat.install()
     assert not report.changed
@@ -92,6 +94,7 @@ def test_install_is_idempotent_in_process():
     assert len(finders) == 1
 
 
+@pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_numpy_names_theano_uses_are_present():
     for name in ('bool', 'complex', 'product', 'cast', 'sctype2char'):
         assert hasattr(np, name), name
