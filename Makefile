@@ -21,37 +21,31 @@ PYTEST_OPTS ?=
 
 .PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench clean
 
+# $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
+# requirements and lasagne_reg installed in it (editable)
+define make-venv
+	rm -rf $(1)
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/pip install --disable-pip-version-check -q -r $(2)
+	$(1)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	touch $(1)/.installed
+endef
+
 # one virtualenv per stack: .venv (Theano 1.0.5 + Lasagne 0.1, numpy 1.23),
 # .venv-numpy2 (the same on numpy 2 and setuptools without pkg_resources)
 .venv/.installed: requirements/theano.txt requirements/test.txt setup.py
-	rm -rf .venv
-	$(PYTHON) -m venv .venv
-	.venv/bin/pip install --disable-pip-version-check -q -r requirements/theano.txt
-	.venv/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	touch $@
+	$(call make-venv,.venv,requirements/theano.txt)
 
 .venv-numpy2/.installed: requirements/theano-numpy2.txt requirements/test.txt setup.py
-	rm -rf .venv-numpy2
-	$(PYTHON) -m venv .venv-numpy2
-	.venv-numpy2/bin/pip install --disable-pip-version-check -q -r requirements/theano-numpy2.txt
-	.venv-numpy2/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	touch $@
+	$(call make-venv,.venv-numpy2,requirements/theano-numpy2.txt)
 
 # .venv-pytensor (PyTensor 3.0.7, numpy 2, Numba and JAX) and .venv-aesara
 # (Aesara 2.9.4, numpy 1.26): neither has Theano or Lasagne
 .venv-pytensor/.installed: requirements/pytensor.txt requirements/test.txt setup.py
-	rm -rf .venv-pytensor
-	$(PYTHON) -m venv .venv-pytensor
-	.venv-pytensor/bin/pip install --disable-pip-version-check -q -r requirements/pytensor.txt
-	.venv-pytensor/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	touch $@
+	$(call make-venv,.venv-pytensor,requirements/pytensor.txt)
 
 .venv-aesara/.installed: requirements/aesara.txt requirements/test.txt setup.py
-	rm -rf .venv-aesara
-	$(PYTHON) -m venv .venv-aesara
-	.venv-aesara/bin/pip install --disable-pip-version-check -q -r requirements/aesara.txt
-	.venv-aesara/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	touch $@
+	$(call make-venv,.venv-aesara,requirements/aesara.txt)
 
 # the demo's and the docs' packages (tqdm, matplotlib, scikit-learn, Sphinx)
 # go into .venv on top of it, with their own stamp: changing them does not
