@@ -122,6 +122,29 @@ def _chunks(terms):
     return runs
 
 
+def reduce_numeric(x, reduce):
+    """`reduce` applied to numeric `x`, as a numpy scalar of `x`'s dtype.
+
+    Integer and boolean input is reduced as float64.
+    """
+    a = np.asarray(x)
+    if a.dtype.kind not in 'fc':
+        a = a.astype(float)
+    return a.dtype.type(reduce(a))
+
+
+def like(coeff, tensor):
+    """`coeff` (a number or a symbolic scalar) in the dtype of `tensor`.
+
+    A number becomes a constant of that dtype, exactly (not a ``floatX``
+    constant, which would round a float64 graph's coefficient to float32).
+    """
+    dtype = str(tensor.dtype)
+    if _backend.is_symbolic(coeff):
+        return _backend.cast(coeff, dtype)
+    return _backend.constant(coeff, dtype, tensor)
+
+
 def scale(coeff, term):
     """``coeff * term`` in the dtype of `term`.
 

@@ -27,6 +27,15 @@ def penalty(fn, argname='penalty'):
     return fn
 
 
+def tensor(value, argname='x'):
+    """`value` must be a symbolic variable of a Theano-family backend."""
+    from ._backend import is_symbolic
+    if not is_symbolic(value):
+        raise TypeError("%s: expected a Theano, PyTensor or Aesara tensor or "
+                        "a numpy array, got %s" % (argname, describe(value)))
+    return value
+
+
 def tags(value, argname='tags'):
     """`value` must be a mapping from tag names (str) to bools.
 

@@ -21,7 +21,6 @@ its parameters, averaged over the batch.
 import numpy as np
 
 from . import _backend, _ops, _validate
-from .regularization import _checked_tensor, _numeric
 
 __all__ = ['l1_l2', 'group_lasso', 'orthogonality', 'regularize_activity']
 
@@ -55,24 +54,19 @@ def l1_l2(x, l1=1.0, l2=1.0):
     l1 = _validate.coefficient(l1, 'l1')
     l2 = _validate.coefficient(l2, 'l2')
     if _backend.is_numeric(x):
-        terms = [_numeric(x, lambda a: abs(a).sum()),
-                 _numeric(x, lambda a: (a ** 2).sum())]
+        terms = [_ops.reduce_numeric(x, lambda a: abs(a).sum()),
+                 _ops.reduce_numeric(x, lambda a: (a ** 2).sum())]
     else:
-        T = _backend.tensor_module(_checked_tensor(x))
+        T = _backend.tensor_module(_validate.tensor(x))
         terms = [T.sum(abs(x)), T.sum(x ** 2)]
     return _times(l1, terms[0]) + _times(l2, terms[1])
 
 
 def _times(coeff, term):
-    """``coeff * term`` in the dtype of `term`, the coefficient exact.
-
-    A number becomes a constant of the term's dtype (not of ``floatX``, which
-    would round a float64 graph's coefficient to float32).
-    """
-    if _backend.is_symbolic(coeff) or not _backend.is_symbolic(term):
-        return _ops.scale(coeff, term)
-    return _backend.constant(coeff, term.dtype, term) * term
-
+    """``coeff * term`` in the dtype of `term`, the coefficient exact."""
+    if _backend.is_symbolic(term):
+        return _ops.like(coeff, term) * term
+    return _ops.scale(coeff, term)
 
 def group_lasso(x, axis=1):
     """Group lasso: the L2 norm of `x` along `axis`, summed over the rest.
@@ -112,8 +106,8 @@ def group_lasso(x, axis=1):
     """
     if _backend.is_numeric(x):
         axis = _validate.axis(axis, np.ndim(x))
-        return _numeric(x, lambda a: np.sqrt((a ** 2).sum(axis=axis)).sum())
-    T = _backend.tensor_module(_checked_tensor(x))
+        return _ops.reduce_numeric(x, lambda a: np.sqrt((a ** 2).sum(axis=axis)).sum())
+    T = _backend.tensor_module(_validate.tensor(x))
     axis = _validate.axis(axis, x.ndim)
     return T.sum(_safe_sqrt(T, T.sum(x ** 2, axis=axis)))
 
@@ -174,8 +168,8 @@ def orthogonality(x):
     if _backend.is_numeric(x):
         if np.ndim(x) == 0:
             _no_dimensions()
-        return _numeric(x, _numpy_orthogonality)
-    T = _backend.tensor_module(_checked_tensor(x))
+        return _ops.reduce_numeric(x, _numpy_orthogonality)
+    T = _backend.tensor_module(_validate.tensor(x))
     if x.ndim == 0:
         _no_dimensions()
     W = x.dimshuffle(0, 'x') if x.ndim == 1 else x.flatten(2)
@@ -265,17 +259,9 @@ def regularize_activity(output, penalty, **kwargs):
             _no_batch()
         value = penalty(output, **kwargs)
         return _divide(value, np.shape(output)[0])
-    if _checked_output(output).ndim == 0:
+    if _validate.tensor(output, 'output').ndim == 0:
         _no_batch()
     return _divide(penalty(output, **kwargs), output.shape[0])
-
-
-def _checked_output(output):
-    if not _backend.is_symbolic(output):
-        raise TypeError("output: expected a Theano, PyTensor or Aesara "
-                        "tensor or a numpy array, got %s"
-                        % _validate.describe(output))
-    return output
 
 
 def _no_batch():

@@ -102,8 +102,8 @@ def l1(x):
     6.0
     """
     if _backend.is_numeric(x):
-        return _numeric(x, lambda a: abs(a).sum())
-    return _backend.tensor_module(_checked_tensor(x)).sum(abs(x))
+        return _ops.reduce_numeric(x, lambda a: abs(a).sum())
+    return _backend.tensor_module(_validate.tensor(x)).sum(abs(x))
 
 
 def l2(x):
@@ -131,24 +131,8 @@ def l2(x):
     14.0
     """
     if _backend.is_numeric(x):
-        return _numeric(x, lambda a: (a ** 2).sum())
-    return _backend.tensor_module(_checked_tensor(x)).sum(x**2)
-
-
-def _checked_tensor(x):
-    if not _backend.is_symbolic(x):
-        raise TypeError("x: expected a Theano, PyTensor or Aesara tensor or "
-                        "a numpy array, got %s" % _validate.describe(x))
-    return x
-
-
-def _numeric(x, reduce):
-    """`reduce` applied to numeric `x`, as a numpy scalar of `x`'s dtype."""
-    import numpy as np
-    a = np.asarray(x)
-    if a.dtype.kind not in 'fc':
-        a = a.astype(float)
-    return a.dtype.type(reduce(a))
+        return _ops.reduce_numeric(x, lambda a: (a ** 2).sum())
+    return _backend.tensor_module(_validate.tensor(x)).sum(x**2)
 
 
 def apply_penalty(tensor_or_tensors, penalty, **kwargs):

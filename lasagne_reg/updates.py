@@ -32,7 +32,7 @@ biases), as :func:`~lasagne_reg.regularize_network_params` selects them.
 """
 import collections
 
-from . import _backend, _graph, _validate
+from . import _backend, _graph, _ops, _validate
 from .regularization import _REGULARIZABLE
 
 __all__ = ['decoupled_weight_decay', 'l1_proximal']
@@ -161,12 +161,12 @@ def l1_proximal(updates, params, strength, learning_rate=None,
 
 
 def _decay_rule(new, param, coeff):
-    return new - _like(coeff, param) * param
+    return new - _ops.like(coeff, param) * param
 
 
 def _proximal_rule(new, param, coeff):
     T = _backend.tensor_module(param)
-    threshold = _like(coeff, new)
+    threshold = _ops.like(coeff, new)
     # new - clip(new, -t, t) is sign(new) * max(|new| - t, 0), with +0.0
     # (not -0.0) where the weight is thresholded to zero
     return new - T.clip(new, -threshold, threshold)
@@ -247,14 +247,6 @@ def _check_keys(updates, params):
 def _param_name(param):
     name = getattr(param, 'name', None)
     return repr(name) if name else _validate.describe(param)
-
-
-def _like(coeff, like):
-    """`coeff` (number or symbolic scalar) in the dtype of `like`."""
-    dtype = str(like.dtype)
-    if _backend.is_symbolic(coeff):
-        return _backend.cast(coeff, dtype)
-    return _backend.constant(coeff, dtype, like)
 
 
 def _keep_dtype(expr, old):

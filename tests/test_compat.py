@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from lasagne_reg import compat
-from tests._support import BACKEND
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CXX = ' '.join(compat._NUMPY2_CXXFLAGS)

@@ -6,7 +6,6 @@ same value) where it works, and its failures where it does not.
 """
 import collections
 import inspect
-import itertools
 
 import numpy as np
 import pytest
