@@ -26,13 +26,21 @@ ENV_VAR = 'LASAGNE_REG_BACKEND'
 
 
 def _forced():
-    """The backend named by ``LASAGNE_REG_BACKEND``, or None."""
+    """The backend named by ``LASAGNE_REG_BACKEND``, or None.
+
+    Only the name is checked here; whether it is installed is checked where
+    it matters (no variable shows it), off the path every penalty takes.
+    """
     name = os.environ.get(ENV_VAR, '').strip().lower()
     if not name:
         return None
     if name not in BACKENDS:
         raise ValueError("%s=%r: expected one of %s"
                          % (ENV_VAR, name, ', '.join(BACKENDS)))
+    return name
+
+
+def _require_installed(name):
     if importlib.util.find_spec(name) is None:
         raise ImportError("%s=%s, but %s is not installed in this Python "
                           "environment" % (ENV_VAR, name, name))
@@ -109,7 +117,7 @@ def backend(x=None):
             raise ValueError("%s=%s, but the tensor passed in is a %s "
                              "variable (%r)" % (ENV_VAR, forced, own, x))
         return own
-    return forced or _installed()
+    return _require_installed(forced) if forced else _installed()
 
 
 def tensor_module(x=None):
