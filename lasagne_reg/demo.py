@@ -52,6 +52,8 @@ import sys
 
 import numpy as np
 
+from .report import _table
+
 __all__ = ['SETTINGS', 'STRENGTHS', 'Result', 'load_digits', 'train',
            'format_table', 'plot', 'main']
 
@@ -310,14 +312,7 @@ def format_table(results):
                      '-' if r.penalty is None else '%.4f' % r.penalty,
                      '%.2f' % r.weight_norm,
                      '%.1f%%' % (100 * r.zero_fraction)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]
-        lines.append('  '.join(cells))
-    lines.insert(1, '  '.join('-' * w for w in widths))
-    return '\n'.join(lines)
+    return _table(rows, left=1, rule=True)
 
 
 def _checked_results(results):

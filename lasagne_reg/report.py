@@ -211,12 +211,16 @@ def _share(value, total):
     return '%.1f%%' % (100.0 * value / total)
 
 
-def _table(rows):
-    """Rows of strings as aligned columns: text left, numbers right."""
+def _table(rows, left=2, rule=False):
+    """Rows of strings as aligned columns, for logs and terminals.
+
+    The first `left` columns are aligned left (text), the others right
+    (numbers); with `rule`, a dashed line goes under the header row.
+    """
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]),
-                 row[2].rjust(widths[2]), row[3].rjust(widths[3])]
-        lines.append('  '.join(cells).rstrip())
+    lines = ['  '.join(cell.ljust(w) if i < left else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+             for row in rows]
+    if rule:
+        lines.insert(1, '  '.join('-' * w for w in widths))
     return '\n'.join(lines)
