@@ -21,7 +21,7 @@ setup(
     python_requires='>=3.8',
     install_requires=['numpy'],
     extras_require={
-        'theano': ['Theano==1.0.5', 'Lasagne==0.1'],
+        'theano': ['Theano==1.0.5', 'Lasagne==0.1', 'scipy-openblas32'],
         'pytensor': ['pytensor'],
         'aesara': ['aesara'],
     },
