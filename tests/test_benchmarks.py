@@ -1,8 +1,10 @@
-"""benchmarks/run.py keeps working: its --smoke run, output format, CSV, plot.
+"""The benchmarks keep working: their --smoke runs, output format, CSV, plot.
 
-The benchmark is a tool, not a test: nothing here asserts on a time. These
-tests run ``--smoke`` (tiny networks, the py mode of the backend under test)
-in a subprocess of this virtualenv and check what a reader gets from it.
+The benchmarks are tools, not tests: nothing here asserts on a time. These
+tests run ``--smoke`` (tiny networks; for run.py and kernels.py the py mode
+of the backend under test) in a subprocess of this virtualenv and check what
+a reader gets from it: every figure a median of paired ratios with its
+spread and its number of pairs.
 """
 import csv
 import importlib.util
@@ -19,12 +21,17 @@ from tests._support import BACKEND
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'benchmarks', 'run.py')
 COLUMNS = ['backend', 'mode', 'network', 'layers', 'floats', 'measure',
-           'ours_s', 'against', 'against_s', 'ratio', 'note']
+           'ours_s', 'against', 'against_s', 'ratio', 'ratio_p10',
+           'ratio_p90', 'pairs', 'note']
+# a median of paired ratios: "1.02 (0.97-1.08, 30 pairs)" or "0.83 (1 pair)"
+RATIO = (r'(?P<ratio>\d+\.\d\d)'
+         r' \((?:(?P<low>\d+\.\d\d)-(?P<high>\d+\.\d\d), )?'
+         r'(?P<pairs>\d+) pairs?\)')
 LINE = re.compile(r'^(?P<mode>\w+/\w+)\s+(?P<network>dense x\d+|large \S+)\s+'
                   r'(?P<measure>build|compile-cold|compile-warm|run|'
                   r'run \(limit\))\s+ours\s+(?P<ours>\S+)\s+'
                   r'(?P<against>reference|limit)\s+(?P<theirs>\S+)\s+'
-                  r'(?P<note>.*?)ours/(?P=against)=(?P<ratio>\d+\.\d\d|n/a)$')
+                  r'(?P<note>.*?)ours/(?P=against)=(?:n/a|' + RATIO + ')$')
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 
 
@@ -59,10 +66,18 @@ def test_every_measurement_line_ends_in_a_ratio(smoke):
         match = LINE.match(line)
         assert match, line
         assert match.group('mode') == BACKEND + '/py'
-        if match.group('ratio') == 'n/a':
+        if match.group('ratio') is None:
             assert match.group('note').startswith('reference failed: '), line
         else:
             assert float(match.group('ratio')) > 0
+            pairs = int(match.group('pairs'))
+            # cold compiles: one pair of processes; the rest: interleaved
+            assert pairs == (1 if match.group('measure') == 'compile-cold'
+                             else 2 if match.group('measure') in (
+                                 'build', 'compile-warm') else 3), line
+            if pairs > 1:
+                assert (float(match.group('low')) <= float(
+                    match.group('ratio')) <= float(match.group('high')))
         assert 'ours failed' not in line
 
 
@@ -87,7 +102,7 @@ def test_the_reference_failure_is_reported_not_raised(smoke):
     deep = [LINE.match(line) for line in _measurements(stdout)
             if ' dense x40 ' in line]
     failed = [m for m in deep if m.group('against') == 'reference'
-              and m.group('ratio') == 'n/a']
+              and m.group('ratio') is None]
     assert [m.group('measure') for m in failed] == [
         'compile-cold', 'compile-warm', 'run']
     assert all(m.group('ours') != '-' for m in deep)
@@ -103,10 +118,16 @@ def test_csv_mirrors_the_lines(smoke):
     assert len(rows) == len(lines)
     for row, line in zip(rows, lines):
         assert float(row['ours_s']) > 0
-        assert line.endswith('ours/%s=%s' % (row['against'], row['ratio']))
+        match = LINE.match(line)
         assert row['backend'] == BACKEND and row['mode'] == 'py'
         if row['ratio'] != 'n/a':
             assert float(row['against_s']) > 0
+            assert float(row['ratio']) == pytest.approx(
+                float(match.group('ratio')), abs=0.006)
+            assert int(row['pairs']) == int(match.group('pairs'))
+            assert float(row['ratio_p10']) <= float(row['ratio_p90'])
+        else:
+            assert match.group('ratio') is None
     floats = {row['network']: int(row['floats']) for row in rows}
     assert floats == {'dense x2': 2 * 4 * 4, 'dense x40': 40 * 4 * 4,
                       'large 10k': 4 * 50 * 50}
