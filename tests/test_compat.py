@@ -404,6 +404,9 @@ def test_enable_then_an_unchanged_script_runs_and_disable_undoes_it(
     assert again.returncode == 0 and 'already enabled' in again.stdout
     assert {n: (env.site / n).read_bytes() for n in files} == files
     assert {n: (env.site / n).stat().st_mtime_ns for n in files} == mtimes
+    # its bytecode is written too: start-up reads it, even where Python
+    # itself writes none (PYTHONDONTWRITEBYTECODE)
+    assert list(env.site.glob('__pycache__/_lasagne_reg_compat.*.pyc'))
 
     out = run(env.python, [str(script)], {'THEANO_FLAGS': _test_flags()},
               cwd=str(tmp_path))
@@ -414,6 +417,7 @@ def test_enable_then_an_unchanged_script_runs_and_disable_undoes_it(
     off = compat_cli(env, 'disable')
     assert off.returncode == 0 and 'disabled' in off.stdout
     assert not any((env.site / n).exists() for n in files)
+    assert not list(env.site.glob('__pycache__/_lasagne_reg_compat.*'))
     assert compat_cli(env, 'disable').stdout.strip().startswith(
         'lasagne_reg compat was not enabled')
     # the compat measures are gone: no hook, and Theano fails as shipped

@@ -5,7 +5,9 @@ directory given): ``_lasagne_reg_compat.py``, a copy of ``_hook.py``, and
 ``lasagne_reg_compat.pth``, one line that imports it at start-up.
 ``disable`` removes exactly those two files. Both are idempotent.
 """
+import importlib.util
 import os
+import py_compile
 import sysconfig
 
 HOOK_MODULE = '_lasagne_reg_compat'
@@ -57,6 +59,7 @@ def enable(directory):
                       'directory of a Python environment)' % directory)
     pth, hook = _files(directory)
     _write(hook, _hook_source())     # the module first: the .pth imports it
+    _compile(hook)
     _write(pth, _PTH_LINE)
     return True
 
@@ -79,6 +82,16 @@ def _write(path, text):
     with open(tmp, 'w') as f:
         f.write(text)
     os.replace(tmp, path)
+
+
+def _compile(path):
+    """Write the hook's bytecode now, so that start-up only reads it (Python
+    does not write it itself under PYTHONDONTWRITEBYTECODE)."""
+    try:
+        py_compile.compile(path, cfile=importlib.util.cache_from_source(path),
+                           doraise=True)
+    except (OSError, py_compile.PyCompileError):
+        pass    # slower start-up, nothing worse: Python compiles it each time
 
 
 def _remove_bytecode(directory):
