@@ -215,11 +215,11 @@ def test_install_after_theano_was_imported_says_what_it_could_not_do(
 
 
 def test_theano_state_tells_a_failed_import():
-    assert compat.theano_state({}) == 'absent'
-    assert compat.theano_state({'numpy': 1}) == 'absent'
-    assert compat.theano_state({'theano': 1, 'theano.gof': 1}) == 'imported'
-    assert compat.theano_state({'theano.configdefaults': 1}) == 'failed'
-    assert compat.theano_state({'theanoish': 1}) == 'absent'
+    assert compat._theano_state({}) == 'absent'
+    assert compat._theano_state({'numpy': 1}) == 'absent'
+    assert compat._theano_state({'theano': 1, 'theano.gof': 1}) == 'imported'
+    assert compat._theano_state({'theano.configdefaults': 1}) == 'failed'
+    assert compat._theano_state({'theanoish': 1}) == 'absent'
 
 
 def test_install_after_a_failed_import_says_restart(monkeypatch):

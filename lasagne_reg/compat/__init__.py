@@ -126,7 +126,7 @@ def _apply():
     return report
 
 
-def theano_state(modules=None):
+def _theano_state(modules=None):
     """'absent', 'imported', or 'failed' (a failed ``import theano`` left
     submodules such as ``theano.configdefaults`` behind)."""
     modules = sys.modules if modules is None else modules
@@ -149,7 +149,7 @@ def _merge_theano_flags(report):
     blas, why_not = _blas.find()
     wanted, used = _flags.wanted(_numpy_major(), text, rc, blas)
     merged, changes = _flags.merged(text, rc, wanted)
-    state = theano_state()
+    state = _theano_state()
     if state == 'failed':
         report.not_applied.append(
             'an earlier "import theano" failed in this process and left '
