@@ -157,6 +157,13 @@ def test_no_blas_installed_is_said(monkeypatch):
     assert 'fallback' in _blas.describe('')
 
 
+def test_other_platforms_are_told_to_set_their_own_flags(monkeypatch):
+    monkeypatch.setattr(sys, 'platform', 'darwin')
+    blas, why_not = _blas.find()
+    assert blas is None and 'Linux only' in why_not
+    assert 'set blas.ldflags yourself' in why_not
+
+
 @pytest.mark.lasagne
 def test_the_renamed_symbols_are_all_that_theano_declares():
     from theano.tensor import blas_headers

@@ -22,6 +22,7 @@ metadata alone, so deciding the flags costs no more than a file lookup.
 """
 import importlib.util
 import os
+import sys
 
 PACKAGE = 'scipy_openblas32'
 DISTRIBUTION = 'scipy-openblas32'
@@ -87,6 +88,10 @@ def find():
     Returns ``(Blas, '')`` when ``scipy-openblas32`` is installed and
     usable, else ``(None, reason)``.
     """
+    if not sys.platform.startswith('linux'):
+        return None, ('linking %s is implemented for Linux only (its rpath '
+                      'and library name differ elsewhere): set blas.ldflags '
+                      'yourself' % DISTRIBUTION)
     try:
         spec = importlib.util.find_spec(PACKAGE)
     except (ImportError, ValueError):
