@@ -264,6 +264,85 @@ def test_numpy_names_theano_uses_are_present():
 def test_pkg_resources_shim_reports_versions():
     module = _shims.make_pkg_resources()
     assert module.get_distribution('numpy').version == np.__version__
+    with pytest.raises(module.DistributionNotFound):
+        module.get_distribution('no-such-distribution-here')
+
+
+def test_numpy_linalg_shim_is_numpy_linalg():
+    module = _shims.make_numpy_linalg()
+    assert module.LinAlgError is np.linalg.LinAlgError
+    assert module.inv is np.linalg.inv
+
+
+@pytest.mark.lasagne   # the root conftest installs only on Theano
+def test_numpy_linalg_linalg_imports_after_install():
+    # served only where numpy has no such module (numpy 2.4 and later)
+    import importlib
+    try:
+        importlib.import_module('numpy.linalg.linalg')
+    except ImportError:
+        pytest.fail('numpy.linalg.linalg is not importable after install()')
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason='refused on 3.11+')
+@pytest.mark.lasagne   # the root conftest installs only on Theano
+def test_theanos_c_scan_loop_is_refused_with_an_import_error():
+    import importlib
+    with pytest.raises(ImportError, match='does not compile on Python 3.11'):
+        importlib.import_module(_shims.SCAN_C_LOOP)
+    assert isinstance(sys.meta_path[0], _shims.RefusingFinder) or any(
+        isinstance(f, _shims.RefusingFinder) for f in sys.meta_path[:2])
+    assert _shims.finder(_shims.RefusingFinder) is _shims.finder(
+        _shims.RefusingFinder)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('mode', ['FAST_RUN', 'FAST_COMPILE'])
+def test_scan_works_hessian(mode):
+    # theano.gradient.hessian is a scan: it needs both the refused C loop
+    # (Python 3.11) and numpy.linalg.linalg (numpy 2.4)
+    import theano
+    import theano.tensor as T
+    x = T.dvector('x')
+    f = theano.function([x], theano.gradient.hessian(T.sum(x ** 3), x),
+                        mode=mode)
+    v = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(f(v), np.diag(6 * v), rtol=1e-12)
+
+
+@pytest.mark.lasagne
+def test_lasagne_recurrent_layer_matches_numpy():
+    import theano
+    import theano.tensor as T
+    import lasagne
+    from lasagne.layers import InputLayer, RecurrentLayer, get_output
+    lasagne.random.set_rng(np.random.RandomState(1))
+    net = RecurrentLayer(InputLayer((None, 5, 3)), 4,
+                         nonlinearity=lasagne.nonlinearities.tanh)
+    x = T.tensor3('x', dtype='float64')
+    out = get_output(net, x)
+    grad = theano.grad(out.sum(), net.W_hid_to_hid)
+    f = theano.function([x], [out, grad])
+    data = np.random.RandomState(0).rand(2, 5, 3)
+    w_in, b = net.W_in_to_hid.get_value(), net.b.get_value()
+
+    def forward(w_hid):
+        h, steps = np.zeros((2, 4)), []
+        for t in range(5):
+            h = np.tanh(data[:, t] @ w_in + h @ w_hid + b)
+            steps.append(h)
+        return np.stack(steps, 1)
+
+    w_hid = net.W_hid_to_hid.get_value()
+    out_value, grad_value = f(data)
+    np.testing.assert_allclose(out_value, forward(w_hid), rtol=1e-10)
+    eps, numeric = 1e-6, np.zeros_like(w_hid)
+    for i in np.ndindex(*w_hid.shape):
+        step = np.zeros_like(w_hid)
+        step[i] = eps
+        numeric[i] = (forward(w_hid + step).sum() -
+                      forward(w_hid - step).sum()) / (2 * eps)
+    np.testing.assert_allclose(grad_value, numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_unknown_module_names_are_not_served():
