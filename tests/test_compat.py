@@ -437,29 +437,37 @@ def _test_flags():
 # -- enable / disable / status, in a virtualenv of their own ---------------
 
 SEED_SCRIPT = '''
+# the shape of Lasagne's own examples/mnist.py (build_cnn, dropout,
+# Nesterov momentum), on random data; only the regularization import differs
 import numpy as np
 import theano
 import theano.tensor as T
 import lasagne
 from lasagne.layers import (InputLayer, Conv2DLayer, MaxPool2DLayer,
-                            DenseLayer, get_output, get_all_params)
+                            DenseLayer, DropoutLayer, get_output,
+                            get_all_params)
 from lasagne_reg.regularization import regularize_network_params, l2
 
-net = InputLayer((None, 1, 8, 8))
+net = InputLayer((None, 1, 12, 12))
 net = MaxPool2DLayer(Conv2DLayer(net, 4, 3), 2)
-net = DenseLayer(DenseLayer(net, 30), 10)
-x, y = T.tensor4('x'), T.matrix('y')
-loss = T.mean((get_output(net, x) - y) ** 2)
-loss = loss + 1e-4 * regularize_network_params(net, l2)
+net = DenseLayer(DropoutLayer(net, p=.5), 30)
+net = DenseLayer(DropoutLayer(net, p=.5), 10,
+                 nonlinearity=lasagne.nonlinearities.softmax)
+x, y = T.tensor4('x'), T.ivector('y')
+loss = lasagne.objectives.categorical_crossentropy(get_output(net, x), y)
+loss = loss.mean() + 1e-4 * regularize_network_params(net, l2)
 params = get_all_params(net, trainable=True)
-train = theano.function([x, y], loss,
-                        updates=lasagne.updates.sgd(loss, params, 0.1))
+updates = lasagne.updates.nesterov_momentum(loss, params, 0.05, 0.9)
+train = theano.function([x, y], loss, updates=updates)
+test_out = get_output(net, x, deterministic=True)
+accuracy = theano.function(
+    [x, y], T.mean(T.eq(T.argmax(test_out, axis=1), y)))
 rng = np.random.RandomState(0)
-data = rng.rand(16, 1, 8, 8).astype(theano.config.floatX)
-target = rng.rand(16, 10).astype(theano.config.floatX)
-losses = [float(train(data, target)) for _ in range(5)]
+data = rng.rand(32, 1, 12, 12).astype(theano.config.floatX)
+target = rng.randint(0, 10, 32).astype('int32')
+losses = [float(train(data, target)) for _ in range(30)]
 assert losses[-1] < losses[0], losses
-print('losses', losses)
+print('losses', losses[0], losses[-1], 'accuracy', accuracy(data, target))
 print('blas', theano.config.blas.ldflags)
 '''
 
