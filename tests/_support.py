@@ -55,3 +55,30 @@ def np_l1(arrays):
 
 def np_l2(arrays):
     return sum((np.asarray(a, dtype=np.float64) ** 2).sum() for a in arrays)
+
+
+def fresh_env(directory, inherit=True):
+    """A new virtualenv in `directory`, for tests that write site-packages.
+
+    With `inherit`, its site-packages sees this interpreter's packages (and
+    so lasagne_reg) through a .pth file, as a user's environment would.
+    Returns a namespace with ``python`` (its interpreter) and ``site`` (its
+    site-packages, a pathlib.Path).
+    """
+    import pathlib
+    import subprocess
+    import sys
+    import sysconfig
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip',
+                    directory], check=True)
+    python = os.path.join(directory, 'bin', 'python')
+    site = pathlib.Path(subprocess.run(
+        [python, '-c', 'import sysconfig; '
+         'print(sysconfig.get_paths()["purelib"])'],
+        check=True, capture_output=True, text=True).stdout.strip())
+    if inherit:
+        (site / '_base_env.pth').write_text(
+            'import site; site.addsitedir(%r)\n'
+            % sysconfig.get_paths()['purelib'])
+    import types
+    return types.SimpleNamespace(python=python, site=site)

@@ -1,0 +1,191 @@
+"""Make Theano 1.0.5 and Lasagne 0.1 import, and run fast, on today's stack.
+
+Nothing here runs on ``import lasagne_reg`` or ``import lasagne_reg.compat``.
+There are two explicit ways to turn it on:
+
+* once per environment, from a shell: ``python -m lasagne_reg.compat
+  enable``. Every later Python process of that environment runs
+  :func:`install` just before its first ``import theano`` or ``import
+  lasagne``; processes that never import them pay nothing noticeable.
+  ``python -m lasagne_reg.compat disable`` turns it off again, and
+  ``python -m lasagne_reg.compat status`` says what the environment has and
+  what is missing.
+* per process, in code: call :func:`install` before ``import theano``
+  (calling it again does nothing more).
+
+What it changes, all documented in docs/backends.rst:
+
+* ``THEANO_FLAGS`` gets ``blas.ldflags`` and ``gcc.cxxflags`` (decided in
+  ``_flags.py``): an optimized BLAS (``scipy-openblas32``) when one is
+  installed, else an empty ``blas.ldflags`` (Theano's own detection fails on
+  current numpy); on numpy 2, the macros Theano's C code needs from numpy
+  1's ``npy_3kcompat.h``. Your own flags stay: a flag you set, in
+  ``THEANO_FLAGS`` or a ``.theanorc``, is never replaced, and your
+  ``gcc.cxxflags`` are kept ahead of ours.
+* numpy regains, where they are missing, five names Theano 1.0.5 uses
+  (``np.bool``, ``np.complex``, ``np.product``, ``np.cast``,
+  ``np.sctype2char``), and two modules old code imports become importable
+  (``theano.tensor.signal.downsample``; ``pkg_resources`` when setuptools
+  no longer ships it): see ``_shims.py``.
+
+Examples
+--------
+>>> import lasagne_reg.compat
+>>> report = lasagne_reg.compat.install()
+>>> import theano, lasagne
+>>> lasagne_reg.compat.install().changed   # the second call changes nothing
+False
+"""
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from . import _blas, _flags, _shims
+
+__all__ = ['install', 'InstallReport']
+
+
+class InstallReport(object):
+    """What one call of :func:`install` did.
+
+    Attributes
+    ----------
+    flags : dict
+        THEANO_FLAGS entries this call added or extended.
+    numpy_aliases : list of str
+        numpy attributes this call restored.
+    modules : list of str
+        Module names this call made importable.
+    blas : str
+        The BLAS Theano uses in this process, in words.
+    not_applied : list of str
+        What could not take effect, and why (for example flags set after
+        ``import theano``, or no optimized BLAS installed).
+    """
+
+    def __init__(self):
+        self.flags = {}
+        self.numpy_aliases = []
+        self.modules = []
+        self.blas = ''
+        self.not_applied = []
+
+    @property
+    def changed(self):
+        """True if this call changed anything."""
+        return bool(self.flags or self.numpy_aliases or self.modules)
+
+    def __repr__(self):
+        return ('InstallReport(flags=%r, numpy_aliases=%r, modules=%r, '
+                'blas=%r, not_applied=%r)'
+                % (self.flags, self.numpy_aliases, self.modules, self.blas,
+                   self.not_applied))
+
+
+def install():
+    """Make Theano 1.0.5 and Lasagne 0.1 importable and fast; idempotent.
+
+    Call it before ``import theano`` (``python -m lasagne_reg.compat enable``
+    does that for every process of an environment). Called later, it still
+    restores the numpy names and the modules, and warns (RuntimeWarning)
+    about what can no longer take effect: the Theano flags once ``theano``
+    is imported, and everything after an ``import theano`` that failed in
+    this process (restart the interpreter then).
+
+    Returns
+    -------
+    InstallReport
+        What this call changed, which BLAS Theano uses, and what it could
+        not do.
+    """
+    report = _apply()
+    if report.not_applied:
+        warnings.warn('lasagne_reg.compat.install(): ' +
+                      '; '.join(report.not_applied), RuntimeWarning,
+                      stacklevel=2)
+    return report
+
+
+def _install_from_hook():
+    """install(), as run by the start-up hook at the first import of theano."""
+    report = _apply()
+    if report.not_applied:
+        warnings.warn('lasagne_reg compat (enabled in this environment): ' +
+                      '; '.join(report.not_applied), RuntimeWarning,
+                      stacklevel=5)
+    return report
+
+
+def _apply():
+    report = InstallReport()
+    _merge_theano_flags(report)
+    report.numpy_aliases = _shims.restore_numpy_aliases()
+    report.modules = _shims.install_modules()
+    return report
+
+
+def _theano_state(modules=None):
+    """'absent', 'imported', or 'failed' (a failed ``import theano`` left
+    submodules such as ``theano.configdefaults`` behind)."""
+    modules = sys.modules if modules is None else modules
+    if 'theano' in modules:
+        return 'imported'
+    if any(name.startswith('theano.') for name in modules):
+        return 'failed'
+    return 'absent'
+
+
+_RESTART = ('restart the interpreter (or the notebook kernel) and call '
+            'lasagne_reg.compat.install() before importing theano or '
+            'lasagne, or run "python -m lasagne_reg.compat enable" once so '
+            'that every process gets it')
+
+
+def _merge_theano_flags(report):
+    text = os.environ.get('THEANO_FLAGS', '')
+    rc = _flags.theanorc_values()
+    blas, why_not = _blas.find()
+    wanted, used = _flags.wanted(_numpy_major(), text, rc, blas)
+    merged, changes = _flags.merged(text, rc, wanted)
+    state = _theano_state()
+    if state == 'failed':
+        report.not_applied.append(
+            'an earlier "import theano" failed in this process and left '
+            'parts of theano loaded, so importing it again fails ("partially '
+            'initialized module \'theano\'") whatever install() does: '
+            + _RESTART)
+    elif state == 'imported' and changes:
+        report.not_applied.append(
+            'theano was imported before install(), so these THEANO_FLAGS '
+            'cannot take effect: %s (%s)' % (
+                ', '.join('%s=%s' % (k, _short(v)) for k, v in
+                          changes.items()), _RESTART))
+    if state == 'absent':
+        os.environ['THEANO_FLAGS'] = merged
+        report.flags.update(changes)
+    report.blas = _blas.describe(_effective_ldflags(state, merged, rc))
+    if (state == 'absent' and used is None
+            and _flags.user_value(_flags.BLAS_LDFLAGS, text, rc) is None):
+        report.not_applied.append(
+            "no optimized BLAS for Theano: %s; Theano falls back to a NumPy "
+            "C-API gemm about 10x slower than numpy's matmul (an empty "
+            "blas.ldflags of your own silences this)" % why_not)
+
+
+def _effective_ldflags(state, merged, rc):
+    if state == 'imported':
+        try:
+            return sys.modules['theano'].config.blas.ldflags
+        except Exception:     # a stub or a theano without config
+            pass
+    return _flags.user_value(_flags.BLAS_LDFLAGS, merged, rc) or ''
+
+
+def _short(value):
+    return value if len(value) <= 80 else value[:77] + '...'
+
+
+def _numpy_major():
+    return int(np.__version__.split('.')[0])

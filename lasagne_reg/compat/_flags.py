@@ -1,0 +1,115 @@
+"""THEANO_FLAGS: the one place where lasagne_reg decides Theano's C build flags.
+
+Everything Theano needs from us to compile on today's stack is decided here
+and nowhere else: on numpy 2, the macros numpy 1's ``npy_3kcompat.h`` used
+to provide; always, ``blas.ldflags`` (Theano's own BLAS detection fails on
+current numpy) and, when an optimized BLAS is installed, the flags that link
+it (``_blas``). The penalty kernels add no global flag: what they need is in
+their own Ops' ``c_compile_args``.
+
+The user's flags win: a flag set in ``THEANO_FLAGS`` or a ``.theanorc`` is
+never replaced, and ``gcc.cxxflags`` is extended after the user's own.
+"""
+import configparser
+import os
+import shlex
+
+from . import _blas
+
+NUMPY2_CXXFLAGS = ('-DNPY_PY3K=1', '-DPyInt_AsLong=PyLong_AsLong',
+                   '-DPyInt_FromLong=PyLong_FromLong',
+                   '-DPyInt_Check=PyLong_Check',
+                   '-DNPY_TARGET_VERSION=NPY_2_0_API_VERSION')
+
+BLAS_LDFLAGS = 'blas.ldflags'
+CXXFLAGS = 'gcc.cxxflags'
+
+
+def parse(text):
+    """THEANO_FLAGS as an ordered list of (key, value) pairs."""
+    pairs = []
+    for item in text.split(','):
+        item = item.strip()
+        if not item:
+            continue
+        key, _, value = item.partition('=')
+        pairs.append((key.strip(), value))
+    return pairs
+
+
+def theanorc_values():
+    """(section.option) -> value from the user's .theanorc files."""
+    default = os.pathsep.join([os.path.expanduser('~/.theanorc'),
+                               os.path.expanduser('~/.theanorc.txt')])
+    paths = os.environ.get('THEANORC', default).split(os.pathsep)
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read([p for p in paths if p])
+    except configparser.Error:
+        return {}
+    return {'%s.%s' % (section, option): parser.get(section, option)
+            for section in parser.sections()
+            for option in parser.options(section)}
+
+
+def user_value(key, text, rc):
+    """The user's own value of `key` (THEANO_FLAGS first), or None."""
+    current = dict(parse(text))
+    if key in current:
+        return current[key]
+    return rc.get(key)
+
+
+def wanted(numpy_major, text, rc, blas=None):
+    """The flags this stack needs: ({key: value}, Blas used or None).
+
+    `blas` is what :func:`_blas.find` found (None: no optimized BLAS). It is
+    linked only when the user chose no ``blas.ldflags`` of their own.
+    """
+    flags = {}
+    cxxflags = []     # groups of tokens that stay together ('-Xlinker -rpath=')
+    if numpy_major >= 2:
+        cxxflags += NUMPY2_CXXFLAGS
+    used = None
+    if user_value(BLAS_LDFLAGS, text, rc) is None:
+        if blas is not None:
+            flags[BLAS_LDFLAGS] = blas.ldflags
+            cxxflags += blas.cxxflags
+            used = blas
+        else:
+            flags[BLAS_LDFLAGS] = ''
+    if cxxflags:
+        flags[CXXFLAGS] = cxxflags
+    return flags, used
+
+
+def merged(text, rc, wanted_flags):
+    """(new THEANO_FLAGS text, {flag: value} changed) for `wanted_flags`.
+
+    `text` is the user's THEANO_FLAGS, `rc` the values of their .theanorc.
+    A flag the user set is kept; ``gcc.cxxflags`` (a list of groups of
+    space-separated tokens in `wanted_flags`) is extended by the groups it
+    lacks, after the user's own flags (from THEANO_FLAGS, else from
+    .theanorc, which THEANO_FLAGS overrides).
+    """
+    pairs = parse(text)
+    current = dict(pairs)
+    changes = {}
+    for key, value in wanted_flags.items():
+        if key == CXXFLAGS:
+            mine = current.get(key, rc.get(key, ''))
+            have = shlex.split(mine)
+            missing = [g for g in value if not _contains(have, g.split())]
+            if missing:
+                changes[key] = ' '.join(mine.split() + missing)
+        elif key not in current and key not in rc:
+            changes[key] = value
+    result = [(k, changes.get(k, v)) for k, v in pairs]
+    result += [(k, v) for k, v in changes.items() if k not in current]
+    return ','.join('%s=%s' % kv for kv in result), changes
+
+
+def _contains(tokens, group):
+    """True if `group` appears in `tokens` as a contiguous run."""
+    n = len(group)
+    return any(tokens[i:i + n] == group for i in range(len(tokens) - n + 1))
