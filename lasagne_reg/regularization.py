@@ -45,7 +45,7 @@ Examples
 >>> l1_penalty = regularize_layer_params(layer2, l1) * 1e-4
 >>> loss = loss + l2_penalty + l1_penalty
 """
-from . import _backend, _graph, _ops, _validate
+from . import _backend, _graph, _kernels, _ops, _validate
 
 __all__ = [
     'l1',
@@ -103,7 +103,7 @@ def l1(x):
     """
     if _backend.is_numeric(x):
         return _ops.reduce_numeric(x, lambda a: abs(a).sum())
-    return _backend.tensor_module(_validate.tensor(x)).sum(abs(x))
+    return _kernels.l1(_validate.tensor(x))
 
 
 def l2(x):
@@ -132,7 +132,7 @@ def l2(x):
     """
     if _backend.is_numeric(x):
         return _ops.reduce_numeric(x, lambda a: (a ** 2).sum())
-    return _backend.tensor_module(_validate.tensor(x)).sum(x**2)
+    return _kernels.l2(_validate.tensor(x))
 
 
 def apply_penalty(tensor_or_tensors, penalty, **kwargs):
