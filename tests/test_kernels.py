@@ -301,19 +301,32 @@ def test_grad_of_grad(bk):
     np.testing.assert_allclose(gg2, 8 * a, rtol=1e-12)  # |2x|^2 = 4 x^2
 
 
-def test_rop_and_hessian_vector_products(bk):
+def _rops(bk):
+    """The backend's Jacobian-vector products: Theano's and Aesara's Rop;
+    PyTensor 3's pushforward (Rop is deprecated there), through our Op's
+    own pushforward and through its default double pullback."""
     gradient = bk.root.gradient
+    if not hasattr(gradient, 'pushforward'):
+        return {'Rop': gradient.Rop}
+    return {
+        'op pushforward': lambda f, x, v: gradient.pushforward(
+            f, x, v, use_op_pushforward=True),
+        'pushforward': gradient.pushforward}
+
+
+def test_rop_and_hessian_vector_products(bk):
     x = vector(bk, 'float64')
     v = vector(bk, 'float64')
     a = np.array([0.5, -1.5, 0.0, 2.0])
     w = np.array([1.0, 2.0, 5.0, -3.0])
-    outs = [gradient.Rop(reg.l2(x), x, v), gradient.Rop(reg.l1(x), x, v),
-            gradient.Rop(bk.grad(reg.l2(x), x), x, v)]
-    f = bk.function([x, v], outs)
-    r2, r1, hv = f(a, w)
-    np.testing.assert_allclose(r2, 2 * np.dot(a, w), rtol=1e-12)
-    np.testing.assert_allclose(r1, np.dot(np.sign(a), w), rtol=1e-12)
-    np.testing.assert_allclose(hv, 2 * w, rtol=1e-12)
+    for rop in _rops(bk).values():
+        outs = [rop(reg.l2(x), x, v), rop(reg.l1(x), x, v),
+                rop(bk.grad(reg.l2(x), x), x, v)]
+        f = bk.function([x, v], outs)
+        r2, r1, hv = f(a, w)
+        np.testing.assert_allclose(r2, 2 * np.dot(a, w), rtol=1e-12)
+        np.testing.assert_allclose(r1, np.dot(np.sign(a), w), rtol=1e-12)
+        np.testing.assert_allclose(hv, 2 * w, rtol=1e-12)
 
 
 # Theano 1.0.5's hessian is a scan, and Theano compiles scan's C loop
@@ -341,15 +354,17 @@ def test_hessian(bk, mode_id, dtype):
     np.testing.assert_array_equal(r1, np.diag([2, 0, 2, 0, 2]))
 
 
-def test_no_deprecated_gradient_api_is_used(bk):
+def test_no_deprecated_api_is_used(bk):
     # PyTensor 3 warns (FutureWarning) when an Op implements grad/R_op
-    # instead of pullback/pushforward
+    # instead of pullback/pushforward, and when sgn is used for sign
     x = vector(bk, 'float64')
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter('always')
-        bk.grad(reg.l2(x) + reg.l1(x), x)
-        bk.root.gradient.Rop(reg.l2(x) + reg.l1(x), x, x)
-    assert not [w for w in seen if 'OnePassPenalty' in str(w.message)]
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', FutureWarning)
+        warnings.simplefilter('error', DeprecationWarning)
+        cost = reg.l2(x) + reg.l1(x)
+        bk.grad(cost, x)
+        for rop in _rops(bk).values():
+            rop(cost, x, x)
 
 
 # -- the Op itself -------------------------------------------------------------

@@ -251,14 +251,19 @@ class PenaltyLogic(object):
         so second derivatives, Rop and hessian see ordinary graphs."""
         if self.kind == 'l2':
             return x * (g * np.asarray(2, dtype=x.dtype))
-        return self._T.sgn(x) * g
+        return self._sign(x) * g
 
     def pushforward_of(self, x, v):
         """The directional derivative of the penalty at `x` along `v`."""
         T = self._T
         if self.kind == 'l2':
             return T.sum(x * v) * np.asarray(2, dtype=x.dtype)
-        return T.sum(T.sgn(x) * v)
+        return T.sum(self._sign(x) * v)
+
+    def _sign(self, x):
+        # PyTensor 3 deprecates sgn for sign; Theano and Aesara have only sgn
+        sign = getattr(self._T, 'sign', None) or self._T.sgn
+        return sign(x)
 
     # Theano and Aesara call these two; PyTensor's adapter maps its
     # pullback/pushforward onto the same methods.
