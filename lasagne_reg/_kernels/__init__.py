@@ -2,8 +2,10 @@
 
 ``l1(x)`` and ``l2(x)`` of a float tensor are one ``OnePassPenalty`` node:
 one read of `x`, float64 accumulation, the result in `x`'s dtype (see
-:mod:`._onepass`). Integer and boolean tensors keep the expressions Lasagne
-builds (``sum(abs(x))``, ``sum(x ** 2)``) and their dtypes.
+:mod:`._onepass`). Integer and boolean tensors, and variables that are not
+plain host tensors (Theano's GPU arrays, sparse matrices), keep the
+expressions Lasagne builds (``sum(abs(x))``, ``sum(x ** 2)``) and their
+dtypes.
 
 The Op is written once (:class:`._onepass.PenaltyLogic`); each backend gets
 a subclass of its own C Op base, built on first use, so importing this
@@ -69,9 +71,13 @@ def penalty_op(kind, x):
 
 
 def _penalty(kind, x, fallback):
-    if str(x.dtype) in FLOAT_DTYPES and kind in KINDS:
+    T = _backend.tensor_module(x)
+    # host tensors only: a GPU array (Theano's gpuarray), a sparse matrix
+    # or an integer tensor keeps Lasagne's expression, which its backend
+    # knows how to place and type
+    if type(x.type) is T.TensorType and str(x.dtype) in FLOAT_DTYPES:
         return penalty_op(kind, x)(x)
-    return fallback(_backend.tensor_module(x))
+    return fallback(T)
 
 
 def l1(x):
