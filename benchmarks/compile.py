@@ -86,6 +86,8 @@ def worker(mode, sizes, units, rounds, compiledir, blas):
     backend = mode.split('/')[0]
     root = importlib.import_module(backend)
     from lasagne_reg.regularization import regularize_network_params, l2
+    print('%-12s %s; %s' % (mode, _stack.versions_line(),
+                            _stack.blas_line(mode)), flush=True)
     cmode = _stack.compile_mode(mode)
     lr = np.float32(LEARNING_RATE)
     factor = np.float32(1 - 2 * LEARNING_RATE)

@@ -72,6 +72,8 @@ def worker(mode, side, rounds, max_time, compiledir, blas):
     import numpy as np
     backend = mode.split('/')[0]
     root = importlib.import_module(backend)
+    print('%-15s %s; %s' % (mode, _stack.versions_line(),
+                            _stack.blas_line(mode)), flush=True)
     rng = np.random.default_rng(0)
     a = rng.standard_normal((side, side), dtype=np.float32)
     x = root.shared(a, name='x')

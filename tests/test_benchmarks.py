@@ -172,3 +172,73 @@ def test_unknown_mode_is_refused():
     out = _run(['--smoke', '--modes', 'theano/gpu'])
     assert out.returncode == 2
     assert 'invalid choice' in out.stderr
+
+
+# -- the other benchmarks: step.py, kernels.py, compile.py -------------------
+
+BENCH = os.path.join(ROOT, 'benchmarks')
+PAIRED = re.compile(RATIO)
+
+
+def _script(name, args):
+    env = dict(os.environ)
+    env.pop('LASAGNE_REG_BACKEND', None)
+    return subprocess.run([sys.executable, os.path.join(BENCH, name)] + args,
+                          capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=600)
+
+
+@pytest.mark.lasagne
+def test_step_prints_every_ratio_with_its_spread():
+    out = _script('step.py', ['--smoke'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    assert any(line.startswith('theano BLAS: ') for line in lines[:5])
+    for net in ('mlp', 'deep'):
+        start = [i for i, line in enumerate(lines)
+                 if line.startswith(net + ': ')]
+        assert len(start) == 1, out.stdout
+        block = lines[start[0]:start[0] + 14]
+        ratios = {}
+        for line in block:
+            name, _, rest = line.strip().partition(' ')
+            match = PAIRED.fullmatch(rest.strip())
+            if '/' in name and match:
+                ratios[name] = match
+        assert sorted(ratios) == sorted(
+            ['ours/none', 'ours/lasagne', 'ours/ideal', 'lasagne/none',
+             'ideal/none', 'none/numpy', 'ours/numpy', 'ideal/numpy'])
+        assert all(int(m.group('pairs')) == 3 for m in ratios.values())
+        # the three formulations give the float64 value
+        pen = [line for line in block if 'penalty coef*l2' in line][0]
+        values = [float(v) for v in re.findall(r' ([\d.e+-]+)(?:,|$)', pen)]
+        assert len(values) == 3 and max(values) == pytest.approx(
+            min(values), rel=1e-5)
+
+
+def test_kernels_prints_ratios_to_vdot_and_errors():
+    out = _script('kernels.py', ['--smoke', '--modes', BACKEND + '/py'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    rows = [line for line in out.stdout.splitlines()
+            if line.startswith(BACKEND + '/py ') and 'rel.err' in line]
+    names = [line[16:31].strip() for line in rows]
+    assert names == ['numpy.vdot', 'ours l2', 'lasagne l2', 'dot l2',
+                     'ours l2 (x.T)', 'ours l1', 'lasagne l1']
+    for line in rows[1:]:
+        ratio = line.split('/vdot=')[1].split('  ')[0]
+        assert PAIRED.fullmatch(ratio), line
+        error = float(line.split('rel.err ')[1].split()[0])
+        assert error < 1e-5, line
+
+
+def test_compile_fits_an_exponent():
+    out = _script('compile.py', ['--smoke', '--modes', BACKEND + '/py'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    sizes = [line for line in lines if re.match(r'^\S+/py\s+\d+ ', line)]
+    assert [int(line.split()[1]) for line in sizes] == [4, 8]
+    for line in sizes:
+        assert PAIRED.search(line.split('ours/upd=')[1]), line
+    fit = [line for line in lines if re.match(r'^\S+/py\s+n\^k ', line)]
+    assert len(fit) == 1
+
