@@ -16,9 +16,10 @@ lasagne
 dot
     ``T.dot(x.flatten(), x.flatten())``: BLAS sdot (l2 only).
 
-timed in interleaved rounds with ``numpy.vdot`` (see ``_timing.py``): every
-line gives the median of per-round ratios to vdot with its 10-90 percentile
-spread, and the relative error of the value against float64 numpy.
+each timed against ``numpy.vdot`` in adjacent pairs of its own, and ours
+against Lasagne's likewise (see ``_timing.py``): every line gives the median
+of the paired ratios with its 10-90 percentile spread, and the relative error
+of the value against float64 numpy.
 
 Usage::
 
@@ -94,26 +95,39 @@ def worker(mode, side, rounds, max_time, compiledir, blas):
     fns['numpy.vdot'] = lambda: np.vdot(a, a)
     errors['numpy.vdot'] = abs(float(np.vdot(a, a)) - exact['l2']) / \
         exact['l2']
-    times = _timing.interleave(fns, rounds, max_time=max_time)
-    result = {}
-    vdot = _timing.ratio(times, 'numpy.vdot', 'numpy.vdot').a
+    vdot = fns.pop('numpy.vdot')
     print('%-15s %-14s %s  rel.err %.1e' % (
-        mode, 'numpy.vdot', _timing.seconds(vdot), errors['numpy.vdot']))
+        mode, 'numpy.vdot', _timing.seconds(_median_time(vdot, 5)),
+        errors['numpy.vdot']), flush=True)
+    result = {}
     for name in CANDIDATES:
         if name not in fns:
             continue
-        r = _timing.ratio(times, name, 'numpy.vdot')
+        # each candidate against vdot in adjacent pairs of its own
+        r = _timing.paired(fns[name], vdot, rounds, max_time=max_time)
         line = '%-15s %-14s %s  rel.err %.1e  /vdot=%s' % (
             mode, name, _timing.seconds(r.a), errors[name],
             _timing.format_ratio(r))
-        if name.startswith('ours') and name != 'ours l2 (x.T)':
-            theirs = _timing.ratio(times, name, name.replace('ours',
-                                                             'lasagne'))
-            line += '  ours/lasagne=%s' % _timing.format_ratio(theirs)
+        theirs = name.replace('ours', 'lasagne')
+        if name.startswith('ours') and theirs in fns:
+            against = _timing.paired(fns[name], fns[theirs], rounds,
+                                     max_time=max_time)
+            line += '  ours/lasagne=%s' % _timing.format_ratio(against)
         print(line, flush=True)
         result[name] = {'seconds': r.a, 'error': errors[name],
                         'vdot': [r.median, r.low, r.high, r.n]}
     return result
+
+
+def _median_time(fn, calls):
+    import time
+    import numpy as np
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
 
 
 def _error(exc):
@@ -166,8 +180,8 @@ def main(argv=None):
     print('lasagne_reg kernels benchmark: Python %s, numpy %s; %s'
           % (sys.version.split()[0], numpy.__version__,
              _stack.machine_line()))
-    print('float32 %d x %d (%d x %d in py modes); median of per-round '
-          'ratios (10-90 percentile, rounds); relative error against '
+    print('float32 %d x %d (%d x %d in py modes); median of ratios of '
+          'ratios of adjacent pairs (10-90 percentile, pairs); relative error against '
           'float64' % (opts.side, opts.side, opts.py_side, opts.py_side))
     for mode, why in skipped:
         print('skipped %s: %s' % (mode, why))

@@ -31,14 +31,15 @@ and, beside them, ``numpy``: numpy's matmul for the same products on arrays
 of the same shapes (forward ``X @ W``, weight gradients ``A.T @ dY``, input
 gradients ``dY @ W.T``): the step's physical limit, as far as a BLAS goes.
 
-The five are timed in interleaved rounds (see ``_timing.py``) and printed as
-medians of per-round ratios with their 10-90 percentile spread: ``ours/none``
-(what the penalty costs), ``ours/lasagne``, ``ours/ideal`` (what is left to
-gain) and ``<step>/numpy``.
+Each printed ratio is timed in adjacent pairs of its own (see
+``_timing.py``) and printed as the median of the paired ratios with its
+10-90 percentile spread: ``ours/none`` (what the penalty costs),
+``ours/lasagne``, ``ours/ideal`` (what is left to gain) and
+``<step>/numpy``.
 
 Usage::
 
-    python benchmarks/step.py                  # both networks, ~20 rounds
+    python benchmarks/step.py                  # both networks, 15 pairs a ratio
     python benchmarks/step.py --nets mlp --rounds 40
     python benchmarks/step.py --blas openblas  # link scipy-openblas32 by hand
     python benchmarks/step.py --smoke          # tiny networks: seconds
@@ -68,7 +69,6 @@ SMOKE_NETS = {
     'deep': (32, (16,) * 8, 10),
 }
 RATIOS = (('ours', 'none'), ('ours', 'lasagne'), ('ours', 'ideal'),
-          ('lasagne', 'none'), ('ideal', 'none'),
           ('none', 'numpy'), ('ours', 'numpy'), ('ideal', 'numpy'))
 
 
@@ -222,20 +222,24 @@ def run_net(name, shape, opts, mode):
     values = penalty_values(net, opts.coef)
     print('  penalty coef*l2: float64 %.7g, %s' % (exact, ', '.join(
         '%s %.7g' % kv for kv in values.items())), flush=True)
-    times = _timing.interleave(fns, opts.rounds, min_time=opts.min_time,
-                               max_time=opts.max_time)
-    for v in list(VARIANTS) + ['numpy']:
-        if v in times.errors:
-            print('  %s failed: %r' % (v, times.errors[v]))
-    print('  median seconds per call: %s' % ', '.join(
-        '%s %s' % (v, _timing.seconds(_timing.ratio(times, v, v).a).strip())
-        for v in list(VARIANTS) + ['numpy']), flush=True)
-    result = {}
+    result, samples = {}, {}
     for a, b in RATIOS:
+        # each ratio from adjacent pairs of its own: the closer in time the
+        # two samples of a pair, the better the machine's drift cancels
+        times = _timing.interleave({a: fns[a], b: fns[b]}, opts.rounds,
+                                   min_time=opts.min_time,
+                                   max_time=opts.max_time)
+        for v, exc in times.errors.items():
+            print('  %s failed: %r' % (v, exc))
+        for v in (a, b):
+            samples.setdefault(v, []).extend(times.get(v, []))
         r = _timing.ratio(times, a, b)
         print('  %-14s %s' % ('%s/%s' % (a, b), _timing.format_ratio(r)),
               flush=True)
         result['%s/%s' % (a, b)] = [r.median, r.low, r.high, r.n]
+    print('  median seconds per call: %s' % ', '.join(
+        '%s %s' % (v, _timing.seconds(float(np.median(samples[v]))).strip())
+        for v in list(VARIANTS) + ['numpy'] if samples.get(v)), flush=True)
     return result
 
 
@@ -245,11 +249,11 @@ def _parse(argv):
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--nets', nargs='+', choices=sorted(NETS),
                         default=['mlp', 'deep'])
-    parser.add_argument('--rounds', type=int, default=20,
-                        help='interleaved rounds (default 20)')
-    parser.add_argument('--max-time', type=float, default=240.0,
-                        help='stop the rounds of a network after this many '
-                        'seconds (default 240)')
+    parser.add_argument('--rounds', type=int, default=15,
+                        help='pairs per ratio (default 15)')
+    parser.add_argument('--max-time', type=float, default=60.0,
+                        help='stop the pairs of a ratio after this many '
+                        'seconds (at least 3 pairs; default 60)')
     parser.add_argument('--min-time', type=float, default=0.0,
                         help='seconds per sample (default: one call)')
     parser.add_argument('--batch', type=int, default=128)
@@ -284,7 +288,7 @@ def main(argv=None):
     print(_stack.machine_line())
     print(_stack.blas_line(mode_name))
     print('float32, batch %d, l2 coefficient %g, SGD lr %g, FAST_RUN; '
-          'median of per-round ratios (10-90 percentile, rounds)'
+          'median of ratios of adjacent pairs (10-90 percentile, pairs)'
           % (opts.batch, opts.coef, opts.lr), flush=True)
     nets = SMOKE_NETS if opts.smoke else NETS
     results = {}

@@ -206,8 +206,8 @@ def test_step_prints_every_ratio_with_its_spread():
             if '/' in name and match:
                 ratios[name] = match
         assert sorted(ratios) == sorted(
-            ['ours/none', 'ours/lasagne', 'ours/ideal', 'lasagne/none',
-             'ideal/none', 'none/numpy', 'ours/numpy', 'ideal/numpy'])
+            ['ours/none', 'ours/lasagne', 'ours/ideal', 'none/numpy',
+             'ours/numpy', 'ideal/numpy'])
         assert all(int(m.group('pairs')) == 3 for m in ratios.values())
         # the three formulations give the float64 value
         pen = [line for line in block if 'penalty coef*l2' in line][0]
