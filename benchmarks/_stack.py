@@ -130,6 +130,21 @@ def blas_line(mode):
     return '%s BLAS: blas.ldflags=%s' % (backend, ldflags)
 
 
+def blas_libraries_line():
+    """The BLAS libraries loaded in this process, with their versions and
+    threads (threadpoolctl, where installed), or None."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    libs = [i for i in threadpool_info() if i.get('user_api') == 'blas']
+    return 'BLAS libraries loaded: ' + '; '.join(
+        '%s %s (%s, %s threads)' % (
+            i.get('internal_api', '?'), i.get('version', '?'),
+            os.path.basename(i.get('filepath', '?')), i.get('num_threads'))
+        for i in libs)
+
+
 def versions_line():
     import numpy
     parts = ['Python %s' % platform.python_version(),

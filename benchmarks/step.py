@@ -287,6 +287,12 @@ def main(argv=None):
     print('lasagne_reg training-step benchmark: %s' % _stack.versions_line())
     print(_stack.machine_line())
     print(_stack.blas_line(mode_name))
+    # a first product links Theano's BLAS into the process
+    m = theano.tensor.matrix()
+    theano.function([m], theano.tensor.dot(m, m))
+    libs = _stack.blas_libraries_line()
+    if libs:
+        print(libs)
     print('float32, batch %d, l2 coefficient %g, SGD lr %g, FAST_RUN; '
           'median of ratios of adjacent pairs (10-90 percentile, pairs)'
           % (opts.batch, opts.coef, opts.lr), flush=True)
