@@ -123,7 +123,9 @@ def blas_line(mode):
     if linker != 'c':
         return '%s BLAS: n/a (%s linker)' % (backend, linker)
     root = __import__(backend)
-    ldflags = root.config.blas.ldflags
+    ldflags = getattr(root.config, 'blas__ldflags', None)   # the forks
+    if ldflags is None:
+        ldflags = root.config.blas.ldflags
     if not ldflags:
         return ('%s BLAS: none (blas.ldflags empty: the NumPy C-API '
                 'fallback, about 10x slower Gemm)' % backend)
