@@ -339,7 +339,8 @@ def seed_worker(spec):
     _stack.configure(spec['mode'], spec['compiledir'],
                      spec.get('blas', 'compat'))
     __import__(spec['mode'].split('/')[0] + '.tensor')
-    return {'seeded': True}
+    return {'seeded': True, 'versions': _stack.versions_line(),
+            'blas': _stack.blas_line(spec['mode'])}
 
 
 WORKERS = {'seed': seed_worker, 'cold': cold_worker, 'warm': warm_worker}
@@ -397,6 +398,8 @@ class Bench(object):
             if 'failed' in got:
                 raise SystemExit('%s does not import: %s'
                                  % (key, got['failed']))
+            print('%s: %s; %s' % (key, got['versions'], got['blas']),
+                  flush=True)
         return self.seeds[key]
 
     def fresh_dir(self, mode):
@@ -633,9 +636,7 @@ def _header(opts, modes, skipped):
           % (opts.preset, sys.version.split()[0], numpy.__version__))
     print(_stack.machine_line())
     print('python: %s' % sys.executable)
-    print('modes: %s; --blas %s (each worker prints nothing; step.py and '
-          'kernels.py print the BLAS in use)'
-          % (', '.join(modes) or 'none', opts.blas))
+    print('modes: %s; --blas %s' % (', '.join(modes) or 'none', opts.blas))
     for mode, why in skipped:
         print('skipped %s: %s' % (mode, why))
     print('stacks: %s Dense(%d) layers; large: %s floats in %d layers; '
