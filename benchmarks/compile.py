@@ -72,8 +72,8 @@ def _stack_of(root, layers, units):
 
 def _profiled(root, mode):
     """function(..., profile=<stats>) and its stats, or no profile."""
-    stats_cls = getattr(getattr(root.compile, 'profiling', None),
-                        'ProfileStats', None)
+    stats_cls = getattr(root.compile, 'ProfileStats', None) or getattr(
+        getattr(root.compile, 'profiling', None), 'ProfileStats', None)
     if stats_cls is None:
         return {}, None
     stats = stats_cls(atexit_print=False)
