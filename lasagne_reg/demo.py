@@ -491,7 +491,7 @@ def _plot_summary(sub, results):
         for y, value in zip(rows + offset, values):
             zero.annotate('%.0f%%' % value, (value, y), xytext=(3, 0),
                           textcoords='offset points', va='center',
-                          fontsize=8)
+                          fontsize=9)
     zero.set_xlim(0, min(100.0, max(10.0, 1.3 * max(near + exact))))
     zero.set_xlabel('share of weights (%)')
     zero.set_title('Weights at or near 0')

@@ -26,6 +26,11 @@ node for node.
 
 Examples
 --------
+Lasagne's own example, run as a script: on Theano 1.0.5 and Lasagne 0.1,
+:func:`lasagne_reg.compat.install` comes first (see :doc:`backends`).
+
+>>> import lasagne_reg.compat
+>>> _ = lasagne_reg.compat.install()  # before importing theano or lasagne
 >>> import lasagne
 >>> import theano.tensor as T
 >>> import theano
