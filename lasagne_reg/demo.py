@@ -307,14 +307,17 @@ def _train(setting, data, epochs, seed, progress, label):
 def _phase(text, enabled=True, stream=None):
     """Say on stderr that a slow step runs, then how long it took.
 
-    On a terminal the elapsed seconds tick while the step runs, so a long
-    compile is visibly alive; in a log the line is written once.
+    On a terminal, one line whose elapsed seconds tick while the step runs,
+    so a long compile is visibly alive. Elsewhere (a log, a pipe), a line
+    when the step starts and one with its time when it ends, so that
+    whatever the step itself prints in between cannot garble them.
     """
     if not enabled:
         yield
         return
     stream = sys.stderr if stream is None else stream
     start = time.perf_counter()
+    live = getattr(stream, 'isatty', lambda: False)()
     stop = threading.Event()
 
     def tick():
@@ -322,10 +325,10 @@ def _phase(text, enabled=True, stream=None):
             stream.write('\r%s ... %.0f s' % (text, time.perf_counter() - start))
             stream.flush()
 
-    stream.write('%s ...' % text)
+    stream.write('%s ...%s' % (text, '' if live else '\n'))
     stream.flush()
     ticker = None
-    if getattr(stream, 'isatty', lambda: False)():
+    if live:
         ticker = threading.Thread(target=tick, daemon=True)
         ticker.start()
     try:
@@ -334,7 +337,9 @@ def _phase(text, enabled=True, stream=None):
         stop.set()
         if ticker is not None:
             ticker.join()
-        stream.write('\r%s ... %.1f s\n' % (text, time.perf_counter() - start))
+        elapsed = time.perf_counter() - start
+        stream.write('\r%s ... %.1f s\n' % (text, elapsed) if live
+                     else '%s: %.1f s\n' % (text, elapsed))
         stream.flush()
 
 

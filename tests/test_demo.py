@@ -7,6 +7,7 @@ are checked against numpy computations on the trained weights.
 import contextlib
 import io
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -186,6 +187,11 @@ def test_runs_as_a_module(tmp_path):
                   '[1/1] l2: building and compiling', '[1/1] l2: training',
                   'writing the figure'):
         assert phase in proc.stderr, phase
+    # not a terminal: each phase ends with a line that gives its time
+    assert re.search(r'^\[1/1\] l2: building and compiling its Theano '
+                     r'functions: \d+\.\d s$', proc.stderr, re.M)
+    assert re.search(r'^writing the figure \(matplotlib\): \d+\.\d s$',
+                     proc.stderr, re.M)
     assert '1/1 [' in proc.stderr
     assert proc.stderr.index('compiling') < proc.stderr.index('training') \
         < proc.stderr.index('writing the figure')
@@ -335,17 +341,33 @@ def test_out_is_created_before_training(tmp_path, monkeypatch):
 
 
 def test_phase_reports_each_slow_step_and_its_time():
-    stream = io.StringIO()
+    stream = io.StringIO()      # not a terminal: a line at start and at end
     with demo._phase('compiling l2', stream=stream):
         pass
-    text = stream.getvalue()
-    assert text.startswith('compiling l2 ...')
-    assert text.rstrip('\n').endswith(' s') and text.endswith('\n')
+    start, done = stream.getvalue().splitlines()
+    assert start == 'compiling l2 ...'
+    assert re.fullmatch(r'compiling l2: \d+\.\d s', done)
     with pytest.raises(ZeroDivisionError):
         with demo._phase('failing', stream=stream):
             1 / 0
-    assert stream.getvalue().count('\n') == 2
+    assert re.fullmatch(r'failing: \d+\.\d s',
+                        stream.getvalue().splitlines()[-1])
     quiet = io.StringIO()
     with demo._phase('nothing', enabled=False, stream=quiet):
         pass
     assert quiet.getvalue() == ''
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_phase_ticks_on_a_terminal():
+    import time
+    stream = _Terminal()
+    with demo._phase('compiling l1', stream=stream):
+        time.sleep(1.3)
+    text = stream.getvalue()
+    assert text.startswith('compiling l1 ...\rcompiling l1 ... 1 s\r')
+    assert re.search(r'\rcompiling l1 \.\.\. 1\.\d s\n$', text)
