@@ -7,6 +7,8 @@ from setuptools import find_packages, setup
 # work when browsing the repository; the package index shows the README
 # without the files, so for long_description those links are made absolute
 # (below). docs/conf.py reads this line for the site's source link.
+# NOT YET CONFIRMED: the project has no public home yet; this is the intended
+# address, to be checked before any upload to a package index.
 URL = 'https://github.com/lasagne-reg/lasagne_reg'
 BLOB = URL + '/blob/main/'
 
