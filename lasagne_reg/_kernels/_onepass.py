@@ -279,8 +279,10 @@ class PenaltyLogic(object):
 
     def perform(self, node, inputs, output_storage, *args):
         total = numpy_penalty(self.kind, inputs[0])
-        output_storage[0][0] = np.asarray(total,
-                                          dtype=node.outputs[0].dtype)
+        # a total beyond the dtype's range is inf, silently, as in C
+        with np.errstate(over='ignore'):
+            output_storage[0][0] = np.asarray(total,
+                                              dtype=node.outputs[0].dtype)
 
     # -- C -------------------------------------------------------------------
 
