@@ -145,6 +145,12 @@ def tensor_module(x=None):
     return importlib.import_module(backend(x) + '.tensor')
 
 
+def submodule(name, path):
+    """The module ``name.path`` of the backend `name` (``'pytensor'``,
+    ``'link.c.op'`` gives ``pytensor.link.c.op``), imported on first use."""
+    return importlib.import_module(name + '.' + path)
+
+
 def cast(x, dtype):
     """`x` (symbolic or numeric) as `dtype`, without changing its kind."""
     if is_symbolic(x):

@@ -20,7 +20,7 @@ its parameters, averaged over the batch.
 """
 import numpy as np
 
-from . import _backend, _ops, _validate
+from . import _backend, _kernels, _ops, _validate
 
 __all__ = ['l1_l2', 'group_lasso', 'orthogonality', 'regularize_activity']
 
@@ -57,8 +57,9 @@ def l1_l2(x, l1=1.0, l2=1.0):
         terms = [_ops.reduce_numeric(x, lambda a: abs(a).sum()),
                  _ops.reduce_numeric(x, lambda a: (a ** 2).sum())]
     else:
-        T = _backend.tensor_module(_validate.tensor(x))
-        terms = [T.sum(abs(x)), T.sum(x ** 2)]
+        # the one-pass kernels of l1 and l2 (lasagne_reg._kernels)
+        x = _validate.tensor(x)
+        terms = [_kernels.l1(x), _kernels.l2(x)]
     return _times(l1, terms[0]) + _times(l2, terms[1])
 
 

@@ -2,7 +2,10 @@
 
 Every expected value is computed with numpy from the parameters' current
 values; Lasagne 0.1's own module is used only to show parity (same graph,
-same value) where it works, and its failures where it does not.
+same value) where it works, and its failures where it does not. l1 and l2
+themselves are not Lasagne's graphs (one one-pass node each, issue 11):
+their values are compared, with numpy and with Lasagne's; the helpers build
+Lasagne's graphs around them, node for node.
 """
 import collections
 import inspect
@@ -107,11 +110,21 @@ def test_penalty_gradients(bk):
 
 
 @pytest.mark.lasagne
+@pytest.mark.parametrize('dtype', ['float16', 'float32', 'float64'])
 @pytest.mark.parametrize('name', ['l1', 'l2'])
-def test_penalty_graphs_are_lasagnes(bk, name):
-    x = bk.shared(np.ones((2, 3), dtype='float32'))
-    assert equal_graphs(getattr(reg, name)(x),
-                        getattr(lasagne_reg_module(), name)(x))
+def test_penalty_values_are_lasagnes_but_not_its_graph(bk, name, dtype):
+    # issue 11: l1 and l2 are one one-pass node each (accumulated in
+    # float64), not Lasagne's sum(abs(x)) / sum(x ** 2); values agree within
+    # Lasagne's own rounding, and numpy in float64 is the reference for both
+    value = (np.random.RandomState(8).randn(30, 20) * 2).astype(dtype)
+    x = bk.shared(value)
+    ours = getattr(reg, name)(x)
+    theirs = getattr(lasagne_reg_module(), name)(x)
+    assert not equal_graphs(ours, theirs)
+    assert ours.dtype == theirs.dtype == dtype
+    ref = {'l1': np_l1, 'l2': np_l2}[name]([value])
+    np.testing.assert_allclose(bk.evaluate(ours), ref, rtol=RTOL[dtype])
+    np.testing.assert_allclose(bk.evaluate(theirs), ref, rtol=RTOL[dtype])
 
 
 # -- apply_penalty ----------------------------------------------------------
@@ -572,3 +585,81 @@ def test_package_exports(bk):
     assert lasagne_reg.backend() == bk.name
     for name in reg.__all__:
         assert getattr(reg, name).__doc__
+
+
+# -- Lasagne's own test_regularization.py, restated against us --------------
+# What Lasagne's test suite checks of lasagne.regularization (its penalties
+# against numpy; apply_penalty's graph; which parameters the helpers hand to
+# the penalty; the weighted sum's graph), run on lasagne_reg.regularization.
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('name', ['l1', 'l2'])
+def test_lasagne_suite_penalty_against_numpy(bk, name):
+    import lasagne
+    X = bk.T.matrix()
+    X0 = lasagne.utils.floatX(np.random.RandomState(9).uniform(-3, 3,
+                                                               (10, 10)))
+    ours = getattr(reg, name)(X).eval({X: X0})
+    np_penalty = {'l1': lambda a: np.abs(a).sum(),
+                  'l2': lambda a: (a ** 2).sum()}[name]
+    assert np.allclose(ours, np_penalty(X0))
+
+
+@pytest.mark.lasagne
+def test_lasagne_suite_apply_penalty(bk):
+    A, B = bk.T.vector(), bk.T.matrix()
+    assert reg.apply_penalty([], reg.l2) == 0
+    assert equal_graphs(reg.apply_penalty(A, reg.l2), reg.l2(A))
+    assert equal_graphs(reg.apply_penalty([A, B], reg.l2),
+                        sum([reg.l2(A), reg.l2(B)]))
+
+
+@pytest.fixture
+def lasagne_suite_layers(L):
+    l_1 = L.InputLayer((10,))
+    l_2 = L.DenseLayer(l_1, num_units=20)
+    l_3 = L.DenseLayer(l_2, num_units=30)
+    return l_1, l_2, l_3
+
+
+class _Recorder(object):
+    """A penalty that records its calls and returns 0 (Lasagne uses Mock)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, x):
+        self.calls.append(x)
+        return 0
+
+
+@pytest.mark.lasagne
+def test_lasagne_suite_layer_params_single_and_multiple(bk,
+                                                        lasagne_suite_layers):
+    l_1, l_2, l_3 = lasagne_suite_layers
+    penalty = _Recorder()
+    reg.regularize_layer_params(l_2, penalty)
+    assert penalty.calls == [l_2.W]
+    penalty = _Recorder()
+    reg.regularize_layer_params([l_2, l_3], penalty)
+    assert len(penalty.calls) == 2
+    assert l_2.W in penalty.calls and l_3.W in penalty.calls
+
+
+@pytest.mark.lasagne
+def test_lasagne_suite_network_params(bk, lasagne_suite_layers):
+    l_1, l_2, l_3 = lasagne_suite_layers
+    penalty = _Recorder()
+    reg.regularize_network_params(l_3, penalty)
+    assert len(penalty.calls) == 2
+    assert l_2.W in penalty.calls and l_3.W in penalty.calls
+
+
+@pytest.mark.lasagne
+def test_lasagne_suite_weighted(bk, lasagne_suite_layers):
+    l_1, l_2, l_3 = lasagne_suite_layers
+    layers = collections.OrderedDict([(l_2, 0.1), (l_3, 0.5)])
+    loss = reg.regularize_layer_params_weighted(layers, reg.l2)
+    assert equal_graphs(loss, sum([
+        0.1 * reg.apply_penalty([l_2.W], reg.l2),
+        0.5 * reg.apply_penalty([l_3.W], reg.l2)]))

@@ -1,0 +1,429 @@
+"""The one-pass penalty Op behind l1 and l2 (lasagne_reg._kernels).
+
+Every value is checked against numpy in float64, computed here from the same
+arrays; the result must be that float64 value rounded to the input's dtype
+(within one unit in the last place), which a float32 or float16 accumulator
+would not give. Each check runs in every mode users run on the backend under
+test: Theano and Aesara C and pure Python, PyTensor C (CVM), Numba, JAX and
+pure Python.
+"""
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+from lasagne_reg import _kernels, regularization as reg
+from tests._support import BACKEND
+
+# (id, mode): the modes of the backend under test; 'py' is the pure-Python
+# linker (perform), the others compile
+MODES = {
+    'theano': [('c', 'FAST_RUN'), ('fast_compile', 'FAST_COMPILE'),
+               ('py', 'py')],
+    'aesara': [('c', 'FAST_RUN'), ('fast_compile', 'FAST_COMPILE'),
+               ('py', 'py')],
+    'pytensor': [('c', 'cvm'), ('numba', 'NUMBA'), ('jax', 'JAX'),
+                 ('fast_compile', 'FAST_COMPILE'), ('py', 'py')],
+}[BACKEND]
+MODE_IDS = [m[0] for m in MODES]
+# the modes that run our C code
+C_MODES = {'c'}
+DTYPES = ['float16', 'float32', 'float64']
+PENALTIES = {'l1': lambda a: np.abs(a).sum(), 'l2': lambda a: (a * a).sum()}
+
+
+def mode_of(bk, spec):
+    if spec == 'py':
+        return bk.py_mode()
+    if spec == 'cvm':
+        return bk.Mode(linker='cvm')
+    return spec
+
+
+def compile_in(bk, mode_id, inputs, outputs):
+    spec = dict(MODES)[mode_id]
+    return bk.function(inputs, outputs, mode=mode_of(bk, spec))
+
+
+def expected(kind, a, dtype):
+    """`kind` of the array `a` in float64, rounded to `dtype`.
+
+    float16 and float32 results must be within one unit in the last place
+    of it (a float32 accumulator is off by far more at these sizes).
+    """
+    return np.asarray(PENALTIES[kind](np.asarray(a, dtype=np.float64)),
+                      dtype=dtype)
+
+
+def assert_rounded_float64(result, kind, a, dtype):
+    result = np.asarray(result)
+    assert result.dtype == dtype and result.shape == ()
+    if dtype == 'float64':
+        # float64 sums in another order differ in the last few bits
+        np.testing.assert_allclose(result, expected(kind, a, dtype),
+                                   rtol=1e-13)
+    else:
+        np.testing.assert_array_max_ulp(result, expected(kind, a, dtype),
+                                        maxulp=1)
+
+
+def tensor(bk, dtype, ndim):
+    """A symbolic input of `ndim` dimensions, none of them broadcastable."""
+    if bk.name == 'theano':
+        return bk.T.TensorType(dtype, (False,) * ndim)()
+    return bk.T.tensor(dtype=dtype, shape=(None,) * ndim)
+
+
+def matrix(bk, dtype):
+    return tensor(bk, dtype, 2)
+
+
+def vector(bk, dtype):
+    return tensor(bk, dtype, 1)
+
+
+def tensor3(bk, dtype):
+    return tensor(bk, dtype, 3)
+
+
+def scalar(bk, dtype):
+    return tensor(bk, dtype, 0)
+
+
+# every (mode, dtype) but float16 in Numba, which PyTensor cannot run at all
+# (test_numba_refuses_float16_like_pytensor_itself)
+MODE_DTYPES = [(m, d) for m in MODE_IDS for d in DTYPES
+               if (m, d) != ('numba', 'float16')]
+
+
+# the views each check takes: (id, symbolic view, the same view in numpy)
+MATRIX_VIEWS = [
+    ('whole', lambda x: x, lambda a: a),
+    ('transposed', lambda x: x.T, lambda a: a.T),
+    ('steps', lambda x: x[::2, ::3], lambda a: a[::2, ::3]),
+    ('negative steps', lambda x: x[::-1, ::-2], lambda a: a[::-1, ::-2]),
+    ('columns', lambda x: x[1:, 2:5], lambda a: a[1:, 2:5]),
+    ('one row', lambda x: x[3], lambda a: a[3]),
+    ('empty', lambda x: x[:0], lambda a: a[:0]),
+    ('one element', lambda x: x[2, 1], lambda a: a[2, 1]),
+]
+TENSOR3_VIEWS = [
+    ('dimshuffled', lambda y: y.dimshuffle(2, 0, 1),
+     lambda b: b.transpose(2, 0, 1)),
+    ('mixed', lambda y: y[:, ::-1, 1:], lambda b: b[:, ::-1, 1:]),
+]
+
+
+def _values(dtype, seed):
+    rng = np.random.RandomState(seed)
+    # small enough that float16 squares and sums stay finite
+    a = (rng.randn(9, 11) * 0.7).astype(dtype)
+    b = (rng.randn(4, 6, 5) * 0.7).astype(dtype)
+    s = np.asarray(-1.25, dtype=dtype)
+    return a, b, s
+
+
+@pytest.mark.parametrize('mode_id, dtype', MODE_DTYPES)
+def test_values_layouts_and_dtypes_in_every_mode(bk, mode_id, dtype):
+    x, y, s = matrix(bk, dtype), tensor3(bk, dtype), scalar(bk, dtype)
+    outputs, refs = [], []
+    for kind in ('l1', 'l2'):
+        penalty = getattr(reg, kind)
+        for view_id, sym, num in MATRIX_VIEWS:
+            outputs.append(penalty(sym(x)))
+            refs.append((kind, view_id, lambda a, b, s, num=num: num(a)))
+        for view_id, sym, num in TENSOR3_VIEWS:
+            outputs.append(penalty(sym(y)))
+            refs.append((kind, view_id, lambda a, b, s, num=num: num(b)))
+        outputs.append(penalty(s))
+        refs.append((kind, '0-d', lambda a, b, s: s))
+    for out in outputs:
+        assert out.dtype == dtype and out.ndim == 0
+    f = compile_in(bk, mode_id, [x, y, s], outputs)
+    a, b, sv = _values(dtype, seed=1)
+    # the same function on contiguous inputs and on strided numpy views
+    big_a = _values(dtype, seed=2)[0]
+    inputs = [(a, b, sv),
+              (np.asfortranarray(a), b.transpose(1, 0, 2).copy()
+               .transpose(1, 0, 2), sv),
+              (np.concatenate([big_a, big_a], axis=1)[:, ::2][::-1],
+               b[:, :, ::-1], sv)]
+    for args in inputs:
+        for result, (kind, view_id, view) in zip(f(*args), refs):
+            try:
+                assert_rounded_float64(result, kind, view(*args), dtype)
+            except AssertionError as error:
+                raise AssertionError('%s of %s: %s' % (kind, view_id, error))
+
+
+@pytest.mark.parametrize('mode_id', MODE_IDS)
+def test_one_node_per_penalty_and_no_graph_rewrite(bk, mode_id):
+    x = matrix(bk, 'float32')
+    penalties = [reg.l1(x), reg.l2(x), reg.l2(x)]
+    for p in penalties:
+        assert type(p.owner.op) is _kernels.op_class(bk.name)
+        assert p.owner.inputs == [x]
+    assert penalties[1].owner.op == penalties[2].owner.op
+    assert str(penalties[0].owner.op) == 'OnePassPenalty{l1}'
+    if mode_id in ('numba', 'jax'):
+        return   # their graphs are not inspected node by node
+    f = compile_in(bk, mode_id, [x], penalties)
+    ops = [node.op for node in f.maker.fgraph.toposort()]
+    kinds = sorted(op.kind for op in ops
+                   if isinstance(op, _kernels.op_class(bk.name)))
+    # l2(x) twice is merged into one node; nothing else is computed
+    assert kinds == ['l1', 'l2']
+
+
+@pytest.mark.parametrize('mode_id', sorted(C_MODES & set(MODE_IDS)))
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_c_modes_run_the_c_code(bk, monkeypatch, mode_id, dtype):
+    cls = _kernels.op_class(bk.name)
+
+    def no_python(*args, **kwargs):
+        raise AssertionError('perform() ran where the C code should')
+
+    monkeypatch.setattr(cls, 'perform', no_python)
+    x = matrix(bk, dtype)
+    f = compile_in(bk, mode_id, [x], [reg.l1(x[::2]), reg.l2(x.T)])
+    a = _values(dtype, seed=3)[0]
+    r1, r2 = f(a)
+    assert_rounded_float64(r1, 'l1', a[::2], dtype)
+    assert_rounded_float64(r2, 'l2', a, dtype)
+
+
+@pytest.mark.parametrize('mode_id', MODE_IDS)
+def test_nan_and_inf_propagate(bk, mode_id):
+    x = vector(bk, 'float32')
+    f = compile_in(bk, mode_id, [x], [reg.l1(x), reg.l2(x)])
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)
+        for values, want in [([1, np.nan, 2], np.nan),
+                             ([1, np.inf, 2], np.inf),
+                             ([-np.inf, 3], np.inf)]:
+            out = f(np.array(values, dtype='float32'))
+            for v in out:
+                np.testing.assert_equal(np.asarray(v), np.float32(want))
+
+
+@pytest.mark.parametrize('mode_id', MODE_IDS)
+def test_sixteen_million_float32_are_accurate_to_1e_6(bk, mode_id):
+    # a mean far from zero: a float32 running sum would lose digits fast
+    rng = np.random.default_rng(4)
+    a = (rng.standard_normal((4096, 4096), dtype=np.float32)
+         + np.float32(3))
+    x = bk.shared(a)
+    f = compile_in(bk, mode_id, [], [reg.l1(x), reg.l2(x)])
+    a64 = a.astype(np.float64)
+    want1, want2 = np.abs(a64).sum(), np.dot(a64.ravel(), a64.ravel())
+    del a64
+    got1, got2 = f()
+    assert np.asarray(got1).dtype == np.float32
+    assert abs(float(got1) - want1) <= 1e-6 * want1
+    assert abs(float(got2) - want2) <= 1e-6 * want2
+
+
+@pytest.mark.parametrize('mode_id', MODE_IDS)
+def test_a_total_beyond_the_dtype_is_inf_silently(bk, mode_id):
+    x = vector(bk, 'float32')
+    f = compile_in(bk, mode_id, [x], [reg.l2(x), reg.l1(x)])
+    big = np.full(4, 3e38, dtype='float32')      # each fits, the sum not
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        out = f(big)
+    for v in out:
+        assert np.asarray(v).dtype == np.float32 and np.isposinf(v)
+
+
+def test_numba_refuses_float16_like_pytensor_itself(bk):
+    if 'numba' not in MODE_IDS:
+        pytest.skip('no Numba mode on %s' % bk.name)
+    x = bk.shared(np.ones(3, dtype='float16'))
+    for expr in (reg.l2(x), bk.T.sum(x ** 2)):
+        with pytest.raises(NotImplementedError, match='float16'):
+            bk.function([], expr, mode='NUMBA')()
+
+
+# -- integers keep Lasagne's expressions -------------------------------------
+
+@pytest.mark.parametrize('dtype', ['int8', 'int32', 'int64', 'uint8', 'bool'])
+def test_integer_tensors_keep_lasagnes_expression(bk, dtype):
+    x = matrix(bk, dtype)
+    ours = [reg.l1(x), reg.l2(x)]
+    theirs = [bk.T.sum(abs(x)), bk.T.sum(x ** 2)]
+    for o, t in zip(ours, theirs):
+        assert not isinstance(o.owner.op, _kernels.op_class(bk.name))
+        assert o.dtype == t.dtype
+    value = np.array([[1, 2], [0, 5]]).astype(dtype)
+    got = bk.function([x], ours)(value)
+    want = bk.function([x], theirs)(value)
+    for g, w in zip(got, want):
+        assert np.asarray(g).dtype == np.asarray(w).dtype
+        assert g == w
+
+
+# -- gradients ------------------------------------------------------------------
+
+# PyTensor has no C code for the float16 gradient of a slice, and says so
+@pytest.mark.filterwarnings('ignore:Disabling C code for IncSubtensor')
+@pytest.mark.parametrize('mode_id, dtype', MODE_DTYPES)
+def test_gradients_are_2x_and_sign_x(bk, mode_id, dtype):
+    x = matrix(bk, dtype)
+    view = x[::-1, 1:]
+    g1 = bk.grad(reg.l1(view), x)
+    g2 = bk.grad(reg.l2(view), x)
+    assert g1.dtype == g2.dtype == dtype
+    f = compile_in(bk, mode_id, [x], [g1, g2])
+    a = _values(dtype, seed=5)[0]
+    a[0, 1:4] = 0           # sign(0) = 0, as Lasagne's abs gives
+    r1, r2 = f(a)
+    want1, want2 = np.zeros_like(a), np.zeros_like(a)
+    want1[:, 1:] = np.sign(a[:, 1:])
+    want2[:, 1:] = 2 * a[:, 1:]
+    for got, want in [(r1, want1), (r2, want2)]:
+        assert np.asarray(got).dtype == dtype
+        np.testing.assert_array_equal(got, want)
+
+
+def test_gradient_scales_with_the_output_gradient(bk):
+    x = vector(bk, 'float64')
+    c = bk.T.scalar(dtype='float64')
+    cost = c * reg.l2(x) + 3 * reg.l1(x) ** 2
+    f = bk.function([x, c], bk.grad(cost, x))
+    a = np.array([1.5, -2.0, 0.0, 4.0])
+    np.testing.assert_allclose(
+        f(a, 0.25), 0.25 * 2 * a + 3 * 2 * np.abs(a).sum() * np.sign(a),
+        rtol=1e-12)
+
+
+def test_grad_of_grad(bk):
+    x = vector(bk, 'float64')
+    v = vector(bk, 'float64')
+    a = np.array([0.5, -1.5, 2.0])
+    w = np.array([1.0, 2.0, -3.0])
+    outs = []
+    for penalty in (reg.l1, reg.l2):
+        g = bk.grad(penalty(x), x)
+        outs.append(bk.grad(bk.T.sum(g * v), x))      # H v
+        outs.append(bk.grad(bk.T.sum(g ** 2), x))     # d |grad|^2 / dx
+    f = bk.function([x, v], outs)
+    hv1, gg1, hv2, gg2 = f(a, w)
+    np.testing.assert_array_equal(hv1, np.zeros(3))   # l1: zero curvature
+    np.testing.assert_array_equal(gg1, np.zeros(3))
+    np.testing.assert_allclose(hv2, 2 * w, rtol=1e-12)
+    np.testing.assert_allclose(gg2, 8 * a, rtol=1e-12)  # |2x|^2 = 4 x^2
+
+
+def _rops(bk):
+    """The backend's Jacobian-vector products: Theano's and Aesara's Rop;
+    PyTensor 3's pushforward (Rop is deprecated there), through our Op's
+    own pushforward and through its default double pullback."""
+    gradient = bk.root.gradient
+    if not hasattr(gradient, 'pushforward'):
+        return {'Rop': gradient.Rop}
+    return {
+        'op pushforward': lambda f, x, v: gradient.pushforward(
+            f, x, v, use_op_pushforward=True),
+        'pushforward': gradient.pushforward}
+
+
+def test_rop_and_hessian_vector_products(bk):
+    x = vector(bk, 'float64')
+    v = vector(bk, 'float64')
+    a = np.array([0.5, -1.5, 0.0, 2.0])
+    w = np.array([1.0, 2.0, 5.0, -3.0])
+    for rop in _rops(bk).values():
+        outs = [rop(reg.l2(x), x, v), rop(reg.l1(x), x, v),
+                rop(bk.grad(reg.l2(x), x), x, v)]
+        f = bk.function([x, v], outs)
+        r2, r1, hv = f(a, w)
+        np.testing.assert_allclose(r2, 2 * np.dot(a, w), rtol=1e-12)
+        np.testing.assert_allclose(r1, np.dot(np.sign(a), w), rtol=1e-12)
+        np.testing.assert_allclose(hv, 2 * w, rtol=1e-12)
+
+
+# Theano 1.0.5's hessian is a scan, and scan fails on this project's stacks
+# whatever the cost (T.sum(x ** 2) too), which is the compat module's job:
+# - Theano compiles scan's C loop (scan_perform, Cython output) with
+#   #include "longintrepr.h", which Python 3.11 moved to cpython/: every
+#   scan fails in Theano's C modes;
+# - with numpy 2, scan's rewrites import theano.gpuarray.linalg, which
+#   imports numpy.linalg.linalg, gone from numpy 2: every scan fails.
+NUMPY2 = int(np.__version__.split('.')[0]) >= 2
+
+
+def _scan_fails(mode_id):
+    if BACKEND != 'theano':
+        return None
+    if NUMPY2:
+        return "Theano's scan imports numpy.linalg.linalg, gone in numpy 2"
+    if mode_id == 'c':
+        return ("Theano's C scan does not compile on Python 3.11 "
+                "(longintrepr.h)")
+    return None
+
+
+@pytest.mark.parametrize('mode_id', [
+    pytest.param(m, marks=pytest.mark.xfail(
+        strict=False, reason=_scan_fails(m) + ', with or without lasagne_reg'))
+    if _scan_fails(m) else m
+    for m in MODE_IDS])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_hessian(bk, mode_id, dtype):
+    x = vector(bk, dtype)
+    h2 = bk.root.gradient.hessian(reg.l2(x), x)
+    h1 = bk.root.gradient.hessian(reg.l1(x) + reg.l2(x[::2]), x)
+    f = compile_in(bk, mode_id, [x], [h2, h1])
+    a = np.array([0.5, -1.5, 2.0, 0.25, -4.0], dtype=dtype)
+    r2, r1 = f(a)
+    np.testing.assert_array_equal(r2, 2 * np.eye(5))
+    np.testing.assert_array_equal(r1, np.diag([2, 0, 2, 0, 2]))
+
+
+def test_no_deprecated_api_is_used(bk):
+    # PyTensor 3 warns (FutureWarning) when an Op implements grad/R_op
+    # instead of pullback/pushforward, and when sgn is used for sign
+    x = vector(bk, 'float64')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', FutureWarning)
+        warnings.simplefilter('error', DeprecationWarning)
+        cost = reg.l2(x) + reg.l1(x)
+        bk.grad(cost, x)
+        for rop in _rops(bk).values():
+            rop(cost, x, x)
+
+
+# -- the Op itself -------------------------------------------------------------
+
+def test_the_op_pickles_and_compares_by_kind(bk):
+    cls = _kernels.op_class(bk.name)
+    op = cls('l2')
+    again = pickle.loads(pickle.dumps(op))
+    assert type(again) is cls and again == op and hash(again) == hash(op)
+    assert cls('l1') != op
+    with pytest.raises(ValueError, match='kind'):
+        cls('l3')
+
+
+def test_the_op_refuses_non_float_input(bk):
+    with pytest.raises(TypeError, match='float16, float32 or float64'):
+        _kernels.op_class(bk.name)('l2')(matrix(bk, 'int32'))
+
+
+def test_shape_is_inferred_without_computing(bk):
+    x = matrix(bk, 'float32')
+    f = bk.function([x], reg.l2(x).shape)
+    assert tuple(f(np.ones((2, 3), 'float32'))) == ()
+
+
+def test_numpy_reference_chunks_match_a_float64_sum():
+    from lasagne_reg._kernels._onepass import numpy_penalty
+    rng = np.random.RandomState(6)
+    a = rng.randn(300, 700).astype('float32')[:, ::-3]    # > one chunk
+    a64 = a.astype(np.float64)
+    np.testing.assert_allclose(numpy_penalty('l2', a), (a64 ** 2).sum(),
+                               rtol=1e-13)
+    np.testing.assert_allclose(numpy_penalty('l1', a), np.abs(a64).sum(),
+                               rtol=1e-13)
+    assert numpy_penalty('l2', np.zeros((0, 4), 'float16')) == 0.0
