@@ -17,7 +17,16 @@ if BACKEND == 'theano':
 def pytest_configure(config):
     # A backend that cannot be imported fails the run: nothing is skipped.
     import importlib
-    importlib.import_module(BACKEND + '.tensor')
+    import warnings
+    with warnings.catch_warnings():
+        # Aesara probes for a BLAS through numpy.distutils at import, which
+        # warns (deprecated module; no BLAS libraries or BLAS_SRC sources)
+        # before pytest captures anything; the backend's own one-line log
+        # says which BLAS it uses
+        warnings.filterwarnings('ignore', category=UserWarning,
+                                module=r'numpy\.distutils')
+        warnings.filterwarnings('ignore', category=DeprecationWarning)
+        importlib.import_module(BACKEND + '.tensor')
     config.addinivalue_line(
         'markers', 'lasagne: needs Theano and Lasagne (deselected with '
         '-m "not lasagne" in the PyTensor and Aesara runs)')

@@ -35,15 +35,33 @@ def _forced():
     if not name:
         return None
     if name not in BACKENDS:
-        raise ValueError("%s=%r: expected one of %s"
-                         % (ENV_VAR, name, ', '.join(BACKENDS)))
+        hint = _MODES.get(name)
+        hint = ('%s is a PyTensor mode, not a backend: set %s=pytensor (or '
+                'unset it) and compile with %s' % (name, ENV_VAR, hint)
+                if hint else 'or unset it, and the backend of your '
+                'variables is used')
+        raise ValueError("%s=%r: expected one of %s; %s"
+                         % (ENV_VAR, name, ', '.join(BACKENDS), hint))
     return name
+
+
+# names users put in LASAGNE_REG_BACKEND that are modes of PyTensor (and
+# where they go instead)
+_MODES = {
+    'jax': "mode='JAX' (pip install jax)",
+    'numba': "mode='NUMBA' (PyTensor's default)",
+    'c': "mode='FAST_RUN' and linker=cvm (mode='CVM')",
+    'cvm': "mode='CVM'",
+    'fast_run': "mode='FAST_RUN'",
+    'fast_compile': "mode='FAST_COMPILE'",
+}
 
 
 def _require_installed(name):
     if importlib.util.find_spec(name) is None:
         raise ImportError("%s=%s, but %s is not installed in this Python "
-                          "environment" % (ENV_VAR, name, name))
+                          "environment: pip install 'lasagne_reg[%s]', or "
+                          "unset %s" % (ENV_VAR, name, name, name, ENV_VAR))
     return name
 
 
@@ -115,7 +133,9 @@ def backend(x=None):
     if own is not None:
         if forced is not None and forced != own:
             raise ValueError("%s=%s, but the tensor passed in is a %s "
-                             "variable (%r)" % (ENV_VAR, forced, own, x))
+                             "variable (%r); unset %s (each variable then "
+                             "uses its own backend) or set it to %s"
+                             % (ENV_VAR, forced, own, x, ENV_VAR, own))
         return own
     return _require_installed(forced) if forced else _installed()
 

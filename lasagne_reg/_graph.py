@@ -7,6 +7,7 @@ the user gets. Any other object that follows Lasagne's layer protocol
 here with the same rules: topological order, inputs first in the order they
 are listed, each layer once, each parameter once.
 """
+import collections.abc
 import sys
 import warnings
 
@@ -22,6 +23,14 @@ def as_layer_list(layer, argname='layer'):
     """A list of layers from one layer or any iterable of layers."""
     if is_layer(layer):
         return [layer]
+    from ._backend import is_tensor
+    if is_tensor(layer):
+        # an array is iterable: without this, its rows would be reported
+        # one by one as "not a layer"
+        raise TypeError("%s: expected a layer or an iterable of layers, got "
+                        "%s; to penalize a tensor or an array, call the "
+                        "penalty on it (l2(x)) or apply_penalty(x, l2)"
+                        % (argname, _validate.describe_tensor(layer)))
     layers = _validate.iterable(layer, argname, 'a layer or an iterable of layers')
     for i, item in enumerate(layers):
         if not is_layer(item):
@@ -29,6 +38,28 @@ def as_layer_list(layer, argname='layer'):
                             "get_params(**tags) method), got %s"
                             % (argname, i, _validate.describe(item)))
     return layers
+
+
+def describe_layer(layer, position=None, count=None):
+    """A layer for messages: its name, or its class, position and shape.
+
+    ``DenseLayer 'hidden'`` for a named layer; ``DenseLayer #2 of 3, output
+    shape (None, 10)`` for an unnamed one (`position` counts from 1 in the
+    collection the user passed).
+    """
+    text = type(layer).__name__
+    name = getattr(layer, 'name', None)
+    if name:
+        return '%s %r' % (text, name)
+    if position is not None:
+        text += ' #%d' % position + (' of %d' % count if count else '')
+    try:
+        shape = getattr(layer, 'output_shape', None)
+    except Exception:    # a layer whose shape cannot be inferred
+        shape = None
+    if shape is not None:
+        text += ', output shape %s' % (tuple(shape),)
+    return text
 
 
 def layer_params(layer, tags):
@@ -102,18 +133,63 @@ def network_params(layers, tags):
 def warn_if_nothing_selected(layers, tags, selected):
     """Warn when `tags` select no parameter anywhere in the graph.
 
-    A filter that matches nothing in a network that has parameters is almost
-    always a misspelt tag; the penalty is still 0, as in Lasagne. Checked only
-    when the layers themselves gave nothing (`selected` is empty); then the
-    whole graph below `layers` is looked at, so a bias-only layer of a network
-    with weights does not warn.
+    The penalty is still 0, as in Lasagne. Checked only when the layers
+    themselves gave nothing (`selected` is empty); then the whole graph below
+    `layers` is looked at, so a bias-only layer of a network with weights
+    does not warn. The message says what the network has: a tag that no
+    parameter carries is probably misspelt; otherwise the combination asked
+    for matches no parameter.
     """
     if selected or not tags or network_params(layers, tags):
         return
     everything = network_params(layers, {})
-    if everything:
-        warnings.warn("tags=%r select none of the %d parameters of the "
-                      "network, so the penalty is 0; is a tag name "
-                      "misspelt? (Lasagne's tags are 'regularizable' and "
-                      "'trainable')" % (dict(tags), len(everything)),
-                      UserWarning, stacklevel=3)
+    if not everything:
+        return
+    found = _tag_sets(all_layers(layers))
+    known = set().union(*found) if found else set()
+    unknown = [t for t in tags if found and t not in known]
+    message = ("tags=%r select none of the %d parameters of the network, "
+               "so the penalty is 0" % (dict(tags), len(everything)))
+    if unknown:
+        import difflib
+        close = [m for t in unknown
+                 for m in difflib.get_close_matches(t, sorted(known), 1)]
+        message += ("; no parameter has the tag %s: is it misspelt?%s (tags "
+                    "in this network: %s)"
+                    % (', '.join(map(repr, unknown)),
+                       ' Did you mean %s?' % ', '.join(map(repr, close))
+                       if close else '', ', '.join(sorted(known))))
+    elif found:
+        counts = {}
+        for tagset in found:
+            key = ('tagged ' + ' and '.join(sorted(tagset)) if tagset
+                   else 'without tags')
+            counts[key] = counts.get(key, 0) + 1
+        message += ("; the network has %s"
+                    % ', '.join('%d %s' % (n, key) for key, n in
+                                sorted(counts.items(), key=lambda kv: -kv[1])))
+    else:
+        message += ("; is a tag name misspelt? (Lasagne's tags are "
+                    "'regularizable' and 'trainable')")
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _tag_sets(layers):
+    """The tag set of each parameter of `layers`, where layers expose them.
+
+    Lasagne layers (and protocol layers that copy them) keep ``params``, a
+    mapping from each parameter to its set of tags; a layer without one
+    makes the answer unknown (an empty list).
+    """
+    tagsets, seen = [], set()
+    for lay in layers:
+        params = getattr(lay, 'params', None)
+        if not isinstance(params, collections.abc.Mapping):
+            return []
+        for param, ptags in params.items():
+            if not isinstance(ptags, collections.abc.Iterable):
+                return []
+            if id(param) not in seen:
+                seen.add(id(param))
+                tagsets.append(set(ptags))
+    return tagsets

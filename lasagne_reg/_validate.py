@@ -73,30 +73,131 @@ def mapping(value, argname, expected):
     return value
 
 
-def coefficient(value, argname):
+def coefficient(value, argname, what='a'):
     """A real, finite, non-negative number, or a symbolic scalar.
 
     Symbolic values (shared variables, schedules) cannot be checked before
-    they are evaluated and are returned as they are.
+    they are evaluated and are returned as they are. `what` names the value
+    in the message ("expected the layer's coefficient to be a real number"
+    with what="the layer's coefficient").
     """
     from ._backend import is_symbolic
+    expected = ('expected a' if what == 'a'
+                else 'expected %s to be a' % what)
     if is_symbolic(value):
         if getattr(value, 'ndim', 0) != 0:
-            raise ValueError("%s: expected a scalar, got a %d-d tensor"
-                             % (argname, value.ndim))
+            raise ValueError("%s: %s scalar, got a %d-d tensor"
+                             % (argname, expected, value.ndim))
         return value
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError("%s: expected a real number, got %s"
-                        % (argname, describe(value)))
+        fix = ('write the number without quotes (0.1, not %r)' % value
+               if isinstance(value, str) else
+               'give a number such as 0.1 or a symbolic scalar')
+        raise TypeError("%s: %s real number, got %s; %s"
+                        % (argname, expected, describe(value), fix))
     if not math.isfinite(value):
-        raise ValueError("%s: expected a finite number, got %r"
-                         % (argname, value))
+        raise ValueError("%s: %s finite number, got %r"
+                         % (argname, expected, value))
     if value < 0:
-        raise ValueError("%s: expected a non-negative number, got %r"
-                         % (argname, value))
+        raise ValueError("%s: %s non-negative number, got %r (a negative "
+                         "coefficient rewards large weights; 0 switches the "
+                         "penalty off)" % (argname, expected, value))
     return value
+
+
+def penalty_term(term, penalty, tensor, argname='penalty'):
+    """`term`, what `penalty` returned for `tensor`, must be a scalar.
+
+    Sums of non-scalar terms build silently and fail much later, at
+    compile or run time, with a shape error far from the cause.
+    """
+    ndim = getattr(term, 'ndim', None)
+    if ndim is None and not isinstance(term, (list, tuple)):
+        return term
+    ndim = np.ndim(term) if ndim is None else ndim
+    if ndim != 0:
+        raise ValueError("%s: expected a scalar from %s(x), got a %d-d "
+                         "result for %s; reduce it to one number, for "
+                         "example lambda w: (w ** 2).sum()"
+                         % (argname, _callable_name(penalty), ndim,
+                            describe_tensor(tensor)))
+    return term
+
+
+def describe_tensor(x):
+    """A tensor for messages: its name (if any), kind and shape or ndim."""
+    if isinstance(x, np.ndarray):
+        return 'a numpy array of shape %s' % (x.shape,)
+    name = getattr(x, 'name', None)
+    ndim = getattr(x, 'ndim', None)
+    text = '%r' % name if name else type(x).__name__
+    return text if ndim is None else '%s (%d-d)' % (text, ndim)
+
+
+def _callable_name(fn):
+    return getattr(fn, '__name__', None) or type(fn).__name__
+
+
+def one_backend(tensors, argname):
+    """The symbolic tensors among `tensors` must come from one backend.
+
+    Theano, PyTensor and Aesara variables cannot meet in one graph; left to
+    the backends, mixing them fails with AsTensorError or
+    NotImplementedError deep inside the sum.
+    """
+    from ._backend import backend_of
+    seen = {}
+    for x in tensors:
+        name = backend_of(x)
+        if name is not None:
+            seen.setdefault(name, []).append(x)
+    if len(seen) > 1:
+        parts = ['%s variables (%s)' % (name, ', '.join(
+            describe_tensor(x) for x in found[:3]) +
+            (', ...' if len(found) > 3 else ''))
+            for name, found in seen.items()]
+        raise TypeError("%s: expected variables of one backend, got %s; "
+                        "one graph cannot mix them: build the whole model "
+                        "with one of %s" % (argname, ' and '.join(parts),
+                                            ', '.join(seen)))
+
+
+def penalty_kwargs(penalty, kwargs, tags_hint):
+    """Keyword arguments that `penalty` cannot take are a clear error.
+
+    With `tags_hint` (the layer helpers), a keyword whose value is True or
+    False is most likely a tag meant for ``tags=``, and the message says so.
+    Penalties whose signature cannot be read are left to Python.
+    """
+    if not kwargs:
+        return
+    import inspect
+    try:
+        params = inspect.signature(penalty).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return
+    positional = [n for n, p in params.items()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    # the first positional parameter receives the tensor
+    takes = {n for n, p in params.items()
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    takes -= set(positional[:1])
+    for key, value in kwargs.items():
+        if key in takes:
+            continue
+        name = _callable_name(penalty)
+        message = ("%s=%r: the penalty %s takes no keyword argument %r "
+                   "(its parameters: %s)"
+                   % (key, value, name, key, ', '.join(params) or 'none'))
+        if tags_hint and isinstance(value, (bool, np.bool_)):
+            message += ("; tags go in tags=, for example tags={%r: %r} "
+                        "(Lasagne's tags are 'regularizable' and "
+                        "'trainable')" % (key, bool(value)))
+        raise TypeError(message)
 
 
 def axis(value, ndim, argname='axis'):

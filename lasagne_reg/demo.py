@@ -46,9 +46,13 @@ Traceback (most recent call last):
 SystemExit: 2
 """
 import argparse
+import contextlib
 import numbers
 import os
 import sys
+import tempfile
+import threading
+import time
 
 import numpy as np
 
@@ -113,10 +117,13 @@ class Result(object):
         Test accuracy before training and after each epoch.
     weights : numpy array
         Every regularizable weight, flattened, after training.
+    input_norms : numpy array or None
+        For each input (pixel), the L2 norm of its outgoing weights in the
+        first layer: the groups ``group_lasso(W, axis=1)`` penalizes.
     """
 
     def __init__(self, setting, train_accuracy, test_accuracy, penalty,
-                 weights, test_curve):
+                 weights, test_curve, input_norms=None):
         self.setting = setting
         self.train_accuracy = float(train_accuracy)
         self.test_accuracy = float(test_accuracy)
@@ -125,6 +132,8 @@ class Result(object):
         self.weight_norm = float(np.sqrt(np.sum(weights.astype(float) ** 2)))
         self.zero_fraction = float(np.mean(weights == 0))
         self.test_curve = np.asarray(test_curve, dtype=float)
+        self.input_norms = (None if input_norms is None
+                            else np.asarray(input_norms, dtype=float))
 
     def __repr__(self):
         return ('Result(%r, train_accuracy=%.4f, test_accuracy=%.4f, '
@@ -246,12 +255,17 @@ def train(setting, data, epochs=EPOCHS, seed=SEED, progress=True):
     seed : int
         Seed of the initial weights and of the minibatch order.
     progress : bool
-        Show a tqdm progress bar (on stderr).
+        Report progress on stderr: the time Theano takes to compile the
+        setting's functions, then a tqdm bar over the epochs.
 
     Returns
     -------
     Result
     """
+    return _train(setting, data, epochs, seed, progress, label=setting)
+
+
+def _train(setting, data, epochs, seed, progress, label):
     if setting not in SETTINGS:
         raise ValueError('setting: expected one of %s, got %r'
                          % (', '.join(SETTINGS), setting))
@@ -263,12 +277,13 @@ def train(setting, data, epochs=EPOCHS, seed=SEED, progress=True):
     from lasagne.layers import get_all_param_values
     from tqdm import tqdm
     X_train, y_train, X_test, y_test = data
-    net = _network(X_train.shape[1], int(y_train.max()) + 1, seed)
-    step, evaluate = _compile(setting, net)
+    with _phase('%s: building and compiling its Theano functions' % label,
+                enabled=progress):
+        net = _network(X_train.shape[1], int(y_train.max()) + 1, seed)
+        step, evaluate = _compile(setting, net)
     order = np.random.RandomState(seed)
     curve = [_accuracy(evaluate, X_test, y_test)]
-    width = max(len(name) for name in SETTINGS)
-    bar = tqdm(range(epochs), desc=setting.ljust(width), unit='epoch',
+    bar = tqdm(range(epochs), desc='%s: training' % label, unit='epoch',
                disable=not progress, file=sys.stderr)
     for _ in bar:
         batches = order.permutation(len(X_train))
@@ -279,10 +294,53 @@ def train(setting, data, epochs=EPOCHS, seed=SEED, progress=True):
         bar.set_postfix(test_acc='%.3f' % curve[-1])
     bar.close()
     outputs = evaluate(X_train)
-    weights = np.concatenate([w.ravel() for w in get_all_param_values(
-        net, regularizable=True)])
+    values = get_all_param_values(net, regularizable=True)
+    weights = np.concatenate([w.ravel() for w in values])
+    # the first weight matrix has one row per input pixel
+    input_norms = np.sqrt(np.sum(values[0].astype(float) ** 2, axis=1))
     return Result(setting, np.mean(outputs[0] == y_train), curve[-1],
-                  outputs[1] if len(outputs) > 1 else None, weights, curve)
+                  outputs[1] if len(outputs) > 1 else None, weights, curve,
+                  input_norms=input_norms)
+
+
+@contextlib.contextmanager
+def _phase(text, enabled=True, stream=None):
+    """Say on stderr that a slow step runs, then how long it took.
+
+    On a terminal, one line whose elapsed seconds tick while the step runs,
+    so a long compile is visibly alive. Elsewhere (a log, a pipe), a line
+    when the step starts and one with its time when it ends, so that
+    whatever the step itself prints in between cannot garble them.
+    """
+    if not enabled:
+        yield
+        return
+    stream = sys.stderr if stream is None else stream
+    start = time.perf_counter()
+    live = getattr(stream, 'isatty', lambda: False)()
+    stop = threading.Event()
+
+    def tick():
+        while not stop.wait(1.0):
+            stream.write('\r%s ... %.0f s' % (text, time.perf_counter() - start))
+            stream.flush()
+
+    stream.write('%s ...%s' % (text, '' if live else '\n'))
+    stream.flush()
+    ticker = None
+    if live:
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if ticker is not None:
+            ticker.join()
+        elapsed = time.perf_counter() - start
+        stream.write('\r%s ... %.1f s\n' % (text, elapsed) if live
+                     else '%s: %.1f s\n' % (text, elapsed))
+        stream.flush()
 
 
 # -- report -------------------------------------------------------------------
@@ -335,11 +393,15 @@ def _checked_results(results):
 
 
 def plot(results, path):
-    """Write the demo's figure (PNG) to `path`.
+    """Write the demo's figure (PNG, 120 dpi, 1200 pixels wide) to `path`.
 
-    Top row: test accuracy per epoch (one curve per setting), the L2 norm of
-    the weights and the share of exact zeros. Below: a histogram of each
-    setting's weights on a shared axis (log counts), exact zeros in red.
+    One row per setting in the top three panels: the final train and test
+    accuracy, the L2 norm of all weights, and the share of weights near 0
+    (smaller than :data:`NEAR_ZERO` in absolute value) and exactly 0. Below,
+    for each setting, a histogram of its weights (log counts, exact zeros in
+    red) and, when the results have them, a map of the inputs (the 8x8
+    pixels): the norm of each pixel's outgoing weights in the first layer,
+    the groups that ``group_lasso(W, axis=1)`` penalizes.
 
     Parameters
     ----------
@@ -349,76 +411,162 @@ def plot(results, path):
     """
     results = _checked_results(results)
     # the Agg canvas directly, not pyplot: matplotlib's global backend and
-    # figure list stay as the caller had them
+    # figure list stay as the caller had them; rc_context restores its
+    # settings afterwards
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    ncols = 4
-    nrows = 1 + -(-len(results) // ncols)
-    fig = Figure(figsize=(13, 0.4 + 3 * nrows))
-    FigureCanvasAgg(fig)
-    fig.suptitle("lasagne_reg demo: a Lasagne MLP on scikit-learn's digits, "
-                 "%d epochs per setting" % (len(results[0].test_curve) - 1))
-    grid = fig.add_gridspec(nrows, ncols, hspace=0.6, wspace=0.3, left=0.05,
-                            right=0.98, top=1 - 0.9 / (0.4 + 3 * nrows),
-                            bottom=0.06)
-    top = grid[0, :].subgridspec(1, 3, width_ratios=[2, 1, 1], wspace=0.55)
-    _plot_curves(fig.add_subplot(top[0]), results)
-    norms = fig.add_subplot(top[1])
-    _plot_bars(norms, results, [r.weight_norm for r in results],
-               'weight norm (L2)')
-    zeros = fig.add_subplot(top[2], sharey=norms)
-    _plot_bars(zeros, results, [100 * r.zero_fraction for r in results],
-               'exact zeros (%)')
-    zeros.tick_params(axis='y', labelleft=False)
+    maps = all(r.input_norms is not None and
+               _square_side(r.input_norms.size) for r in results)
+    hist_rows = -(-(len(results) + 1) // 4)
+    heights = [3.2] + [2.1] * hist_rows + ([2.3] if maps else [])
+    with matplotlib.rc_context(_STYLE):
+        fig = Figure(figsize=(10, 0.6 + sum(heights)), layout='constrained')
+        FigureCanvasAgg(fig)
+        fig.suptitle("lasagne_reg demo: a Lasagne MLP on scikit-learn's "
+                     "digits, %d epochs per setting"
+                     % (len(results[0].test_curve) - 1), fontsize=13)
+        parts = fig.subfigures(len(heights), 1, height_ratios=heights)
+        _plot_summary(parts[0], results)
+        _plot_histograms(parts[1:1 + hist_rows], results)
+        if maps:
+            _plot_input_maps(parts[-1], results)
+        fig.savefig(path, dpi=DPI)
+
+
+#: Weights smaller than this in absolute value count as "near 0" in the
+#: figure (the soft threshold of ``l1_proximal`` in :data:`STRENGTHS`).
+NEAR_ZERO = 1e-3
+#: An input pixel whose outgoing weights have a smaller L2 norm than this
+#: counts as switched off in the figure.
+PIXEL_OFF = 0.01
+#: Resolution of the figure: 10 inches wide, so 1200 pixels.
+DPI = 120
+
+_STYLE = {'font.size': 10, 'axes.titlesize': 11, 'axes.labelsize': 10,
+          'xtick.labelsize': 9, 'ytick.labelsize': 10, 'legend.fontsize': 9}
+
+
+def _square_side(size):
+    side = int(round(np.sqrt(size)))
+    return side if side * side == size and side > 1 else 0
+
+
+def _plot_summary(sub, results):
+    """Accuracy, weight norm and weights at or near 0: one row per setting."""
+    acc, norm, zero = sub.subplots(1, 3, sharey=True,
+                                   gridspec_kw={'wspace': 0.08})
+    rows = np.arange(len(results))
+    names = [r.setting for r in results]
+    train = [100 * r.train_accuracy for r in results]
+    test = [100 * r.test_accuracy for r in results]
+    acc.plot(train, rows, 'o', color='tab:gray', label='train')
+    acc.plot(test, rows, 'D', color='tab:blue', label='test')
+    for y, value in zip(rows, test):
+        acc.annotate('%.1f' % value, (value, y), xytext=(-6, 0),
+                     textcoords='offset points', ha='right', va='center',
+                     fontsize=9, color='tab:blue')
+    low = min(train + test)
+    acc.set_xlim(max(0.0, np.floor(low) - 3), 100.5)
+    acc.set_yticks(rows)
+    acc.set_yticklabels(names)
+    acc.set_ylim(len(results) - 0.5, -0.5)
+    acc.set_xlabel('accuracy (%)')
+    acc.set_title('Accuracy after training')
+    acc.grid(axis='x', alpha=0.3)
+    acc.legend(loc='lower left')
+
+    norms = [r.weight_norm for r in results]
+    norm.barh(rows, norms, color='tab:blue', height=0.6)
+    for y, value in zip(rows, norms):
+        norm.annotate('%.1f' % value, (value, y), xytext=(3, 0),
+                      textcoords='offset points', va='center', fontsize=9)
+    norm.set_xlim(0, 1.2 * max(max(norms), 1e-12))
+    norm.set_xlabel('L2 norm of all weights')
+    norm.set_title('Weight norm')
+    norm.tick_params(axis='y', left=False)
+
+    near = [100 * np.mean(np.abs(r.weights) < NEAR_ZERO) for r in results]
+    exact = [100 * r.zero_fraction for r in results]
+    zero.barh(rows - 0.2, near, height=0.4, color='tab:gray',
+              label='|w| < %g' % NEAR_ZERO)
+    zero.barh(rows + 0.2, exact, height=0.4, color='tab:red',
+              label='exactly 0')
+    for offset, values in ((-0.2, near), (0.2, exact)):
+        for y, value in zip(rows + offset, values):
+            zero.annotate('%.0f%%' % value, (value, y), xytext=(3, 0),
+                          textcoords='offset points', va='center',
+                          fontsize=9)
+    zero.set_xlim(0, min(100.0, max(10.0, 1.3 * max(near + exact))))
+    zero.set_xlabel('share of weights (%)')
+    zero.set_title('Weights at or near 0')
+    zero.tick_params(axis='y', left=False)
+    zero.legend(loc='upper right')
+
+
+def _plot_histograms(subs, results):
+    """A histogram of each setting's weights, on one shared axis."""
     limit = max(float(np.max(np.abs(r.weights))) for r in results)
-    bins = np.linspace(-limit, limit, 81)
-    for i, r in enumerate(results):
-        ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
-        _plot_histogram(ax, r, bins)
-    fig.savefig(path, dpi=72)
+    limit = limit if limit > 0 else 1.0
+    bins = np.linspace(-limit, limit, 61)
+    top = max(len(r.weights) for r in results)
+    cells = [ax for sub in subs for ax in sub.subplots(1, 4)]
+    for i, ax in enumerate(cells):
+        if i >= len(results):
+            ax.axis('off')
+            continue
+        r = results[i]
+        nonzero = r.weights[r.weights != 0]
+        ax.hist(nonzero, bins=bins, color='tab:blue', label='nonzero')
+        zeros = int(np.sum(r.weights == 0))
+        if zeros:
+            ax.bar([0.0], [zeros], width=2 * (bins[1] - bins[0]),
+                   color='tab:red', label='exactly 0')
+        ax.set_yscale('log')
+        ax.set_ylim(0.7, 2 * top)
+        ax.set_title(r.setting, fontsize=10)
+        ax.set_xlabel('weight value', fontsize=9)
+        if i % 4 == 0:
+            ax.set_ylabel('count (log scale)', fontsize=9)
+    key = cells[len(results)] if len(results) < len(cells) else None
+    if key is not None:
+        key.legend(handles=[
+            _patch('tab:blue', 'nonzero weights'),
+            _patch('tab:red', 'weights exactly 0')],
+            loc='center', title='Histograms of\nall weights', frameon=False)
 
 
-def _color(i):
-    return 'C%d' % (i % 10)
+def _patch(color, label):
+    from matplotlib.patches import Patch
+    return Patch(color=color, label=label)
 
 
-def _plot_curves(ax, results):
-    for i, r in enumerate(results):
-        epochs = np.arange(1, len(r.test_curve))
-        ax.plot(epochs, 100 * r.test_curve[1:], color=_color(i),
-                label='%s (%.1f%%)' % (r.setting, 100 * r.test_accuracy))
-    ax.set_xlabel('epoch')
-    ax.set_ylabel('test accuracy (%)')
-    ax.grid(alpha=0.3)
-    ax.legend(loc='lower right', ncol=2, fontsize='x-small')
-    ax.set_title('Test accuracy per epoch')
+def _plot_input_maps(sub, results):
+    """For each setting, the norm of each input pixel's outgoing weights.
 
-
-def _plot_bars(ax, results, values, title):
-    positions = np.arange(len(results))
-    ax.barh(positions, values, color=[_color(i) for i in positions])
-    ax.set_yticks(positions)
-    ax.set_yticklabels([r.setting for r in results], fontsize='x-small')
-    ax.set_ylim(len(results) - 0.5, -0.5)
-    ax.tick_params(axis='x', labelsize='small')
-    ax.set_title(title)
-
-
-def _plot_histogram(ax, result, bins):
-    nonzero = result.weights[result.weights != 0]
-    ax.hist(nonzero, bins=bins, color='tab:blue', label='nonzero')
-    zeros = int(np.sum(result.weights == 0))
-    if zeros:
-        width = 3 * (bins[1] - bins[0])
-        ax.bar([0.0], [zeros], width=width, color='tab:red',
-               label='exactly 0')
-        ax.legend(loc='upper right', fontsize='x-small')
-    ax.set_yscale('log')
-    ax.set_title('%s\nnorm %.1f, zeros %.1f%%'
-                 % (result.setting, result.weight_norm,
-                    100 * result.zero_fraction), fontsize='medium')
-    ax.set_xlabel('weight', fontsize='small')
-    ax.tick_params(labelsize='small')
+    Log colour scale, so that a pixel shrunk to 0.001 (switched off) looks
+    different from one at 0.05 (only small); the label under each map counts
+    the pixels below :data:`PIXEL_OFF`.
+    """
+    from matplotlib.colors import LogNorm
+    side = _square_side(results[0].input_norms.size)
+    top = max(float(np.max(r.input_norms)) for r in results)
+    scale = LogNorm(vmin=1e-3, vmax=max(top, 1e-2), clip=True)
+    axes = np.atleast_1d(sub.subplots(1, len(results)))
+    for ax, r in zip(axes, results):
+        image = ax.imshow(r.input_norms.reshape(side, side), cmap='viridis',
+                          norm=scale)
+        ax.set_title(r.setting.replace('_', '_\n', 1)
+                     if len(r.setting) > 12 else r.setting, fontsize=9)
+        ax.set_xlabel('%d off' % np.sum(r.input_norms < PIXEL_OFF),
+                      fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    bar = sub.colorbar(image, ax=list(axes), shrink=0.8)
+    bar.set_label('norm (log)', fontsize=9)
+    sub.suptitle("Input pixels (8x8): norm of each pixel's outgoing weights "
+                 "(dark: the pixel is off, norm < %g)" % PIXEL_OFF,
+                 fontsize=11)
 
 
 # -- command line -------------------------------------------------------------
@@ -487,10 +635,35 @@ def _check_environment(parser, backend):
     missing = [package for module, package in _NEEDED
                if importlib.util.find_spec(module) is None]
     if missing:
-        parser.error('the demo needs %s, not installed in this Python: '
-                     'pip install -r requirements/theano.txt -r '
-                     'requirements/demo.txt (make demo does this)'
-                     % ', '.join(missing))
+        extras = 'theano,demo' if set(missing) & {'Theano', 'Lasagne'} \
+            else 'demo'
+        parser.error("the demo needs %s, not installed in this Python "
+                     "(%s). Install them with: pip install 'lasagne_reg[%s]' "
+                     "(in a clone of the repository, make demo does this)"
+                     % (', '.join(missing), sys.executable, extras))
+
+
+def _output_path(parser, directory):
+    """The figure's path in `directory`, made and checked before training."""
+    path = os.path.abspath(os.path.join(directory, FIGURE))
+    fix = ('give a directory you can write to, such as --out %s'
+           % os.path.join(tempfile.gettempdir(), 'lasagne_reg_demo'))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, 'the figure\'s path %s is a '
+                                        'directory' % path)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+        if os.path.exists(path) and not os.access(path, os.W_OK):
+            raise PermissionError(13, '%s exists and is read-only' % path)
+    except FileExistsError:
+        parser.error('--out %s: expected a directory for the figure, but it '
+                     'is a file; %s' % (directory, fix))
+    except OSError as error:
+        parser.error('--out %s: cannot write the figure there (%s); %s'
+                     % (directory, error.strerror or error, fix))
+    return path
 
 
 def main(argv=None):
@@ -510,16 +683,32 @@ def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     _check_environment(parser, args.backend)
-    import lasagne_reg.compat
-    lasagne_reg.compat.install()
-    import theano
-    data = load_digits(args.seed, dtype=theano.config.floatX)
-    results = [train(name, data, epochs=args.epochs, seed=args.seed)
-               for name in args.settings]
+    path = _output_path(parser, args.out)
+    count = len(args.settings)
+    sys.stderr.write(
+        'lasagne_reg demo: %d setting(s), %d epoch(s) each; the figure goes '
+        'to %s\nEach setting first compiles its Theano functions (C code: '
+        'several seconds each on a first run, cached after).\n'
+        % (count, args.epochs, path))
+    with _phase('importing Theano and Lasagne (a first run compiles '
+                "Theano's C runtime)"):
+        import lasagne_reg.compat
+        lasagne_reg.compat.install()
+        import theano
+        import lasagne  # noqa: F401
+    with _phase("loading scikit-learn's digits"):
+        data = load_digits(args.seed, dtype=theano.config.floatX)
+    results = [_train(name, data, args.epochs, args.seed, progress=True,
+                      label='[%d/%d] %s' % (i + 1, count, name))
+               for i, name in enumerate(args.settings)]
     print(format_table(results))
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.abspath(os.path.join(args.out, FIGURE))
-    plot(results, path)
+    sys.stdout.flush()
+    try:
+        with _phase('writing the figure (matplotlib)'):
+            plot(results, path)
+    except OSError as error:
+        parser.exit(1, '%s: error: could not write the figure to %s (%s)\n'
+                    % (parser.prog, path, error))
     print('Figure written to %s' % path)
     return results
 

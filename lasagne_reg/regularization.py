@@ -28,6 +28,11 @@ accurate). Everywhere else the expressions are Lasagne's own, node for node.
 
 Examples
 --------
+Lasagne's own example, run as a script: on Theano 1.0.5 and Lasagne 0.1,
+:func:`lasagne_reg.compat.install` comes first (see :doc:`backends`).
+
+>>> import lasagne_reg.compat
+>>> _ = lasagne_reg.compat.install()  # before importing theano or lasagne
 >>> import lasagne
 >>> import theano.tensor as T
 >>> import theano
@@ -175,12 +180,22 @@ def apply_penalty(tensor_or_tensors, penalty, **kwargs):
     0
     """
     _validate.penalty(penalty)
+    _validate.penalty_kwargs(penalty, kwargs, tags_hint=False)
+    return _penalize(tensor_or_tensors, penalty, kwargs, 'tensor_or_tensors')
+
+
+def _penalize(tensor_or_tensors, penalty, kwargs, argname):
+    """apply_penalty's work, with the user's argument name in messages."""
     if _backend.is_tensor(tensor_or_tensors):
-        return penalty(tensor_or_tensors, **kwargs)
+        return _validate.penalty_term(
+            penalty(tensor_or_tensors, **kwargs), penalty, tensor_or_tensors)
     tensors = _validate.iterable(
-        tensor_or_tensors, 'tensor_or_tensors',
+        tensor_or_tensors, argname,
         'a tensor, a numpy array, or an iterable of them')
-    return _ops.sum_terms([penalty(x, **kwargs) for x in tensors])
+    _validate.one_backend(tensors, argname)
+    return _ops.sum_terms([_validate.penalty_term(penalty(x, **kwargs),
+                                                  penalty, x)
+                           for x in tensors])
 
 
 def regularize_layer_params(layer, penalty,
@@ -224,13 +239,14 @@ def regularize_layer_params(layer, penalty,
     True
     """
     _validate.penalty(penalty)
+    _validate.penalty_kwargs(penalty, kwargs, tags_hint=True)
     tags = _validate.tags(tags)
     layers = _graph.as_layer_list(layer, 'layer')
     params = []
     for lay in layers:
         params += _graph.layer_params(lay, tags)
     _graph.warn_if_nothing_selected(layers, tags, params)
-    return apply_penalty(params, penalty, **kwargs)
+    return _penalize(params, penalty, kwargs, 'layer')
 
 
 def regularize_layer_params_weighted(layers, penalty,
@@ -274,28 +290,29 @@ def regularize_layer_params_weighted(layers, penalty,
     True
     """
     _validate.penalty(penalty)
+    _validate.penalty_kwargs(penalty, kwargs, tags_hint=True)
     tags = _validate.tags(tags)
     _validate.mapping(layers, 'layers',
                       'a mapping from layers to coefficients, such as '
                       '{layer1: 0.1, layer2: 0.5}')
     chosen = []    # (layer, coefficient, selected params) per key
-    for lay, coeff in layers.items():
+    for i, (lay, coeff) in enumerate(layers.items()):
         if not _graph.is_layer(lay):
             raise TypeError("layers: expected layers as keys (objects with a "
                             "get_params(**tags) method), got key %s"
                             % _validate.describe(lay))
-        coeff = _validate.coefficient(coeff, 'layers[%s]' % _name(lay))
+        where = 'layers[%s]' % _graph.describe_layer(lay, i + 1, len(layers))
+        coeff = _validate.coefficient(coeff, where,
+                                      what="the layer's coefficient")
         chosen.append((lay, coeff, _graph.layer_params(lay, tags)))
     _graph.warn_if_nothing_selected(
         [lay for lay, _, _ in chosen], tags,
         [p for _, _, params in chosen for p in params])
+    _validate.one_backend([p for _, _, params in chosen for p in params],
+                          'layers')
     return _ops.sum_terms([
-        _ops.scale(coeff, apply_penalty(params, penalty, **kwargs))
+        _ops.scale(coeff, _penalize(params, penalty, kwargs, 'layers'))
         for _, coeff, params in chosen])
-
-
-def _name(layer):
-    return getattr(layer, 'name', None) or type(layer).__name__
 
 
 def regularize_network_params(layer, penalty,
@@ -339,8 +356,9 @@ def regularize_network_params(layer, penalty,
     True
     """
     _validate.penalty(penalty)
+    _validate.penalty_kwargs(penalty, kwargs, tags_hint=True)
     tags = _validate.tags(tags)
     layers = _graph.as_layer_list(layer, 'layer')
     params = _graph.network_params(layers, tags)
     _graph.warn_if_nothing_selected(layers, tags, params)
-    return apply_penalty(params, penalty, **kwargs)
+    return _penalize(params, penalty, kwargs, 'layer')

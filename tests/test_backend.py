@@ -132,8 +132,10 @@ def test_forcing_a_backend_that_is_not_installed_fails_clearly(
     monkeypatch.setenv('LASAGNE_REG_BACKEND', forced)
     message = 'LASAGNE_REG_BACKEND=%s, but %s is not installed' % (forced,
                                                                    forced)
-    with pytest.raises(ImportError, match=message):
+    with pytest.raises(ImportError, match=message) as info:
         lasagne_reg.backend()
+    assert "pip install 'lasagne_reg[%s]', or unset LASAGNE_REG_BACKEND" \
+        % forced in str(info.value)
 
 
 def test_an_unknown_backend_name_is_a_clear_error(pretend, monkeypatch):
@@ -141,8 +143,23 @@ def test_an_unknown_backend_name_is_a_clear_error(pretend, monkeypatch):
     monkeypatch.setenv('LASAGNE_REG_BACKEND', 'tensorflow')
     with pytest.raises(ValueError, match="LASAGNE_REG_BACKEND='tensorflow': "
                                          "expected one of theano, pytensor, "
-                                         "aesara"):
+                                         "aesara; or unset it"):
         lasagne_reg.backend()
+
+
+@pytest.mark.parametrize('mode, where', [('jax', "mode='JAX'"),
+                                         ('Numba', "mode='NUMBA'")])
+def test_a_pytensor_mode_named_as_backend_says_where_it_goes(
+        pretend, monkeypatch, mode, where):
+    pretend(set(BACKENDS))
+    monkeypatch.setenv('LASAGNE_REG_BACKEND', mode)
+    with pytest.raises(ValueError) as info:
+        lasagne_reg.backend()
+    message = str(info.value)
+    assert message.startswith("LASAGNE_REG_BACKEND=%r: expected one of "
+                              "theano, pytensor, aesara" % mode.lower())
+    assert 'is a PyTensor mode, not a backend' in message
+    assert 'LASAGNE_REG_BACKEND=pytensor' in message and where in message
 
 
 def test_a_variable_of_another_backend_than_the_forced_one_is_an_error(
@@ -151,8 +168,11 @@ def test_a_variable_of_another_backend_than_the_forced_one_is_an_error(
     monkeypatch.setenv('LASAGNE_REG_BACKEND', 'theano')
     with pytest.raises(ValueError, match='LASAGNE_REG_BACKEND=theano, but the '
                                          'tensor passed in is a pytensor '
-                                         'variable'):
+                                         'variable') as info:
         lasagne_reg.backend(fake_variable('pytensor'))
+    assert str(info.value).endswith('unset LASAGNE_REG_BACKEND (each variable '
+                                    'then uses its own backend) or set it to '
+                                    'pytensor')
 
 
 def test_the_active_backend_is_the_one_under_test():

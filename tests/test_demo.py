@@ -7,6 +7,8 @@ are checked against numpy computations on the trained weights.
 import contextlib
 import io
 import os
+import re
+import struct
 import subprocess
 import sys
 
@@ -137,6 +139,21 @@ def test_figure_is_a_png_and_its_path_is_printed(run):
         data = f.read()
     assert data[:8] == b'\x89PNG\r\n\x1a\n'
     assert len(data) > 10000
+    # IHDR: width and height; pHYs: pixels per metre (the dpi)
+    width, height = struct.unpack('>II', data[16:24])
+    assert width >= 1000 and height >= 1000
+    at = data.index(b'pHYs')
+    per_metre = struct.unpack('>I', data[at + 4:at + 8])[0]
+    assert per_metre * 0.0254 >= 100
+
+
+def test_input_norms_are_the_first_layers_rows(run):
+    results, _, _ = run
+    for r in results.values():
+        first = _matrices(r.weights)[0].astype(float)
+        np.testing.assert_allclose(r.input_norms,
+                                   np.sqrt((first ** 2).sum(axis=1)),
+                                   rtol=1e-6)
 
 
 def test_rerun_gives_identical_numbers(run, tmp_path):
@@ -165,7 +182,19 @@ def test_runs_as_a_module(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert list(_table_rows(proc.stdout)) == ['l2']
     assert os.path.getsize(str(tmp_path / demo.FIGURE)) > 0
-    assert 'l2' in proc.stderr and '1/1' in proc.stderr   # the progress bar
+    # every slow phase says so on stderr, then the progress bar
+    for phase in ('importing Theano and Lasagne', "loading scikit-learn's",
+                  '[1/1] l2: building and compiling', '[1/1] l2: training',
+                  'writing the figure'):
+        assert phase in proc.stderr, phase
+    # not a terminal: each phase ends with a line that gives its time
+    assert re.search(r'^\[1/1\] l2: building and compiling its Theano '
+                     r'functions: \d+\.\d s$', proc.stderr, re.M)
+    assert re.search(r'^writing the figure \(matplotlib\): \d+\.\d s$',
+                     proc.stderr, re.M)
+    assert '1/1 [' in proc.stderr
+    assert proc.stderr.index('compiling') < proc.stderr.index('training') \
+        < proc.stderr.index('writing the figure')
 
 
 def test_import_loads_no_backend_and_no_extras():
@@ -241,4 +270,104 @@ def test_missing_packages_are_named(monkeypatch, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert 'the demo needs tqdm, matplotlib' in err
-    assert 'requirements/demo.txt' in err
+    assert "pip install 'lasagne_reg[demo]'" in err
+
+
+def test_missing_theano_asks_for_both_extras(monkeypatch, capsys):
+    import importlib.util
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a, **k:
+                        None if name in ('lasagne', 'sklearn')
+                        else real(name, *a, **k))
+    with pytest.raises(SystemExit) as info:
+        demo.main(['--epochs', '1'])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert 'the demo needs Lasagne, scikit-learn' in err
+    assert "pip install 'lasagne_reg[theano,demo]'" in err
+
+
+def _no_training(monkeypatch):
+    """Make any training fail loudly: the checks must come before it."""
+    def refuse(*args, **kwargs):
+        raise AssertionError('training started before --out was checked')
+    monkeypatch.setattr(demo, '_train', refuse)
+    monkeypatch.setattr(demo, 'load_digits', refuse)
+
+
+def test_out_that_is_a_file_stops_before_training(tmp_path, monkeypatch,
+                                                  capsys):
+    _no_training(monkeypatch)
+    target = tmp_path / 'taken'
+    target.write_text('not a directory')
+    with pytest.raises(SystemExit) as info:
+        demo.main(['--out', str(target)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert '--out %s: expected a directory for the figure' % target in err
+    assert 'give a directory you can write to' in err
+    assert target.read_text() == 'not a directory'
+
+
+def test_out_below_a_file_stops_before_training(tmp_path, monkeypatch,
+                                                capsys):
+    _no_training(monkeypatch)
+    target = tmp_path / 'taken'
+    target.write_text('')
+    with pytest.raises(SystemExit) as info:
+        demo.main(['--out', str(target / 'figures')])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert '--out %s: cannot write the figure there' % (target / 'figures') \
+        in err
+    assert 'give a directory you can write to' in err
+
+
+def test_out_whose_figure_path_is_a_directory(tmp_path, monkeypatch, capsys):
+    _no_training(monkeypatch)
+    (tmp_path / demo.FIGURE).mkdir()
+    with pytest.raises(SystemExit) as info:
+        demo.main(['--out', str(tmp_path)])
+    assert info.value.code == 2
+    assert 'is a directory' in capsys.readouterr().err
+
+
+def test_out_is_created_before_training(tmp_path, monkeypatch):
+    _no_training(monkeypatch)
+    out = tmp_path / 'new' / 'figures'
+    with pytest.raises(AssertionError, match='training started'):
+        demo.main(['--out', str(out), '--epochs', '1'])
+    assert out.is_dir() and not list(out.iterdir())
+
+
+def test_phase_reports_each_slow_step_and_its_time():
+    stream = io.StringIO()      # not a terminal: a line at start and at end
+    with demo._phase('compiling l2', stream=stream):
+        pass
+    start, done = stream.getvalue().splitlines()
+    assert start == 'compiling l2 ...'
+    assert re.fullmatch(r'compiling l2: \d+\.\d s', done)
+    with pytest.raises(ZeroDivisionError):
+        with demo._phase('failing', stream=stream):
+            1 / 0
+    assert re.fullmatch(r'failing: \d+\.\d s',
+                        stream.getvalue().splitlines()[-1])
+    quiet = io.StringIO()
+    with demo._phase('nothing', enabled=False, stream=quiet):
+        pass
+    assert quiet.getvalue() == ''
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_phase_ticks_on_a_terminal():
+    import time
+    stream = _Terminal()
+    with demo._phase('compiling l1', stream=stream):
+        time.sleep(1.3)
+    text = stream.getvalue()
+    assert text.startswith('compiling l1 ...\rcompiling l1 ... 1 s\r')
+    assert re.search(r'\rcompiling l1 \.\.\. 1\.\d s\n$', text)

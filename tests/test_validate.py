@@ -68,26 +68,142 @@ def test_weighted_keys_must_be_layers(net):
 
 
 @pytest.mark.parametrize('coeff, error, message', [
-    ('0.1', TypeError, 'expected a real number'),
-    (None, TypeError, 'expected a real number'),
-    (True, TypeError, 'expected a real number'),
-    (1j, TypeError, 'expected a real number'),
-    (float('nan'), ValueError, 'expected a finite number'),
-    (float('inf'), ValueError, 'expected a finite number'),
-    (np.float32('-inf'), ValueError, 'expected a finite number'),
-    (-0.1, ValueError, 'expected a non-negative number'),
-    (np.array([0.1, 0.2]), TypeError, 'expected a real number'),
+    ('0.1', TypeError, r"real number, got str '0.1'; write the number "
+                       r"without quotes \(0.1, not '0.1'\)"),
+    (None, TypeError, 'real number, got NoneType None; give a number'),
+    (True, TypeError, 'real number'),
+    (1j, TypeError, 'real number'),
+    (float('nan'), ValueError, 'finite number'),
+    (float('inf'), ValueError, 'finite number'),
+    (np.float32('-inf'), ValueError, 'finite number'),
+    (-0.1, ValueError, r'non-negative number, got -0.1 \(a negative '
+                       r'coefficient rewards large weights; 0 switches'),
+    (np.array([0.1, 0.2]), TypeError, 'real number'),
 ])
 def test_weighted_coefficients_are_checked(net, coeff, error, message):
-    with pytest.raises(error, match=r'^layers\[second\]: ' + message):
+    with pytest.raises(error, match=r"^layers\[DuckLayer 'second'\]: "
+                                    r"expected the layer's coefficient to be "
+                                    r"a " + message):
         reg.regularize_layer_params_weighted({net: coeff}, reg.l2)
 
 
+def test_an_unnamed_layer_is_told_by_its_position(bk, net):
+    first, second = DuckLayer(None), DuckLayer(None)
+    with pytest.raises(TypeError, match=r"^layers\[DuckLayer #2 of 3\]: "
+                                        r"expected the layer's coefficient"):
+        reg.regularize_layer_params_weighted(
+            collections.OrderedDict([(first, 0.1), (second, '0.1'),
+                                     (net, 0.1)]), reg.l2)
+
+
+@pytest.mark.lasagne
+def test_an_unnamed_lasagne_layer_is_told_by_position_and_shape():
+    from lasagne.layers import DenseLayer, InputLayer
+    hidden = DenseLayer(InputLayer((None, 4)), 3)
+    out = DenseLayer(hidden, 2, name=None)
+    with pytest.raises(TypeError, match=r"^layers\[DenseLayer #2 of 2, output "
+                                        r"shape \(None, 2\)\]: expected the "
+                                        r"layer's coefficient to be a real "
+                                        r"number, got str '0.1'"):
+        reg.regularize_layer_params_weighted({hidden: 0.1, out: '0.1'},
+                                             reg.l2)
+
+
 def test_symbolic_coefficient_must_be_scalar(bk, net):
-    with pytest.raises(ValueError, match=r'^layers\[second\]: expected a '
-                                         r'scalar, got a 1-d tensor'):
+    with pytest.raises(ValueError, match=r"^layers\[DuckLayer 'second'\]: "
+                                         r"expected the layer's coefficient "
+                                         r"to be a scalar, got a 1-d tensor"):
         reg.regularize_layer_params_weighted(
             {net: bk.shared(np.ones(2))}, reg.l2)
+
+
+@pytest.mark.parametrize('helper', HELPERS)
+def test_a_penalty_that_returns_no_scalar_fails_when_built(net, helper):
+    with pytest.raises(ValueError, match=r"^penalty: expected a scalar from "
+                                         r"<lambda>\(x\), got a 2-d result "
+                                         r"for 'W[12]' \(2-d\); reduce it"):
+        helper(net, penalty=lambda w: w ** 2)
+
+
+def test_apply_penalty_checks_each_term_is_a_scalar(bk):
+    def squares(x):
+        return x ** 2
+    with pytest.raises(ValueError, match=r"^penalty: expected a scalar from "
+                                         r"squares\(x\), got a 1-d result for "
+                                         r"a numpy array of shape \(3,\)"):
+        reg.apply_penalty([np.ones(3)], squares)
+    with pytest.raises(ValueError, match=r'got a 1-d result'):
+        reg.apply_penalty(bk.shared(np.ones(3)), squares)
+    # a penalty that returns a plain number is fine
+    assert reg.apply_penalty([np.ones(3), np.ones(2)], lambda x: 1.5) == 3.0
+
+
+@pytest.mark.parametrize('helper', [reg.regularize_network_params,
+                                    reg.regularize_layer_params])
+def test_an_array_given_as_layer_says_how_to_penalize_it(bk, helper):
+    with pytest.raises(TypeError, match=r"^layer: expected a layer or an "
+                                        r"iterable of layers, got a numpy "
+                                        r"array of shape \(3, 4\); to "
+                                        r"penalize a tensor or an array, call "
+                                        r"the penalty on it \(l2\(x\)\)"):
+        helper(np.ones((3, 4)), reg.l2)
+    with pytest.raises(TypeError, match=r"^layer: expected a layer .* got "
+                                        r"'W' \(2-d\); to penalize"):
+        helper(bk.shared(np.ones((3, 4)), name='W'), reg.l2)
+
+
+@pytest.mark.parametrize('helper', HELPERS)
+def test_a_tag_given_as_keyword_says_tags_go_in_tags(net, helper):
+    with pytest.raises(TypeError, match=r"^regularisable=True: the penalty l2 "
+                                        r"takes no keyword argument "
+                                        r"'regularisable' \(its parameters: "
+                                        r"x\); tags go in tags=, for example "
+                                        r"tags=\{'regularisable': True\}"):
+        helper(net, penalty=reg.l2, regularisable=True)
+
+
+def test_an_unknown_keyword_names_the_penalty_and_its_parameters(net):
+    from lasagne_reg import group_lasso
+    with pytest.raises(TypeError, match=r"^axes=1: the penalty group_lasso "
+                                        r"takes no keyword argument 'axes' "
+                                        r"\(its parameters: x, axis\)$"):
+        reg.regularize_network_params(net, group_lasso, axes=1)
+    with pytest.raises(TypeError, match=r"^scale=2: the penalty l2 takes no "
+                                        r"keyword argument 'scale'"):
+        reg.apply_penalty([np.ones(2)], reg.l2, scale=2)
+    # keywords the penalty takes still reach it
+    seen = []
+
+    def anything(x, **kwargs):
+        seen.append(kwargs)
+        return reg.l2(x)
+    reg.regularize_network_params(net, anything, trainable=True)
+    assert seen[0] == {'trainable': True}
+
+
+def test_mixing_backends_is_a_clear_error(bk):
+    other = next(name for name in ('theano', 'pytensor', 'aesara')
+                 if name != bk.name)
+    foreign = type('TensorVariable', (object,),
+                   {'__module__': other + '.tensor.variable',
+                    'name': 'V', 'ndim': 1})()
+    own = bk.shared(np.ones(2), name='W')
+    with pytest.raises(TypeError, match=r"^tensor_or_tensors: expected "
+                                        r"variables of one backend, got %s "
+                                        r"variables \('W' \(1-d\)\) and %s "
+                                        r"variables \('V' \(1-d\)\); one "
+                                        r"graph cannot mix them"
+                                        % (bk.name, other)):
+        reg.apply_penalty([own, foreign], reg.l2)
+    first = DuckLayer(None, [(own, {'regularizable'})], name='a')
+    second = DuckLayer(first, [(foreign, {'regularizable'})], name='b')
+    with pytest.raises(TypeError, match=r'^layer: expected variables of one '
+                                        r'backend'):
+        reg.regularize_network_params(second, reg.l2)
+    with pytest.raises(TypeError, match=r'^layers: expected variables of one '
+                                        r'backend'):
+        reg.regularize_layer_params_weighted({first: 1.0, second: 1.0},
+                                             reg.l2)
 
 
 @pytest.mark.parametrize('helper', [reg.regularize_network_params,
@@ -150,6 +266,22 @@ def test_a_filter_that_selects_nothing_warns_and_gives_zero(net, call):
     assert len(record) == 1
     assert result == 0
     assert record[0].filename == __file__     # points at the caller
+    message = str(record[0].message)
+    assert ("no parameter has the tag 'regularisable': is it misspelt? Did "
+            "you mean 'regularizable'? (tags in this network: regularizable, "
+            "trainable)") in message
+
+
+def test_a_valid_filter_that_selects_nothing_says_what_exists(net):
+    tags = {'regularizable': True, 'trainable': False}
+    with pytest.warns(UserWarning) as record:
+        assert reg.regularize_network_params(net, reg.l2, tags=tags) == 0
+    message = str(record[0].message)
+    assert message.startswith("tags=%r select none of the 3 parameters"
+                              % tags)
+    assert message.endswith('the network has 2 tagged regularizable and '
+                            'trainable, 1 tagged trainable')
+    assert 'misspelt' not in message
 
 
 def test_no_warning_when_there_is_nothing_to_select(bk, net):

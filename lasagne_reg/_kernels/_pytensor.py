@@ -84,14 +84,17 @@ def _register_jax(op_class):
         jax = importlib.import_module('jax')
         out_dtype = node.outputs[0].dtype
         # float64 only where JAX has it (PyTensor turns x64 on with
-        # floatX=float64, its default); XLA fuses widen, term and sum
+        # floatX=float64, its default). The term is computed in x's dtype and
+        # XLA fuses it into the float64 sum: |x| is exact, and a float32
+        # square's rounding (2 ** -24 relative, at most) stays under the
+        # result's own; widening first was 10% slower than PyTensor's own
+        # T.sum(x ** 2) on JAX's CPU backend.
         acc = 'float64' if jax.config.jax_enable_x64 else 'float32'
         if op.kind == 'l2':
             def onepass_l2(x):
-                w = x.astype(acc)
-                return jnp.sum(w * w).astype(out_dtype)
+                return jnp.sum(x * x, dtype=acc).astype(out_dtype)
             return onepass_l2
 
         def onepass_l1(x):
-            return jnp.sum(jnp.abs(x.astype(acc))).astype(out_dtype)
+            return jnp.sum(jnp.abs(x), dtype=acc).astype(out_dtype)
         return onepass_l1

@@ -1,0 +1,109 @@
+"""What a user gets from the package index and from the source distribution.
+
+The sdist must carry what its own tests need; the long description (the
+README on the package index) must not link to paths that exist only in the
+repository; the examples a newcomer copies into a script must run as one.
+"""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _setup_module():
+    """setup.py as a module, without running setup() (it runs as __main__)."""
+    spec = importlib.util.spec_from_file_location(
+        '_lasagne_reg_setup', os.path.join(ROOT, 'setup.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_links_are_absolute_on_the_package_index():
+    setup = _setup_module()
+    text = setup._long_description()
+    targets = re.findall(r'<([^<>\s]+)>`_', text)
+    assert targets, 'the README links to the docs'
+    for target in targets:
+        assert target.startswith('https://'), target
+    assert setup.BLOB + 'docs/backends.rst' in targets
+    # the README itself keeps relative links, for browsing the repository
+    with open(os.path.join(ROOT, 'README.rst')) as f:
+        assert '<docs/backends.rst>`_' in f.read()
+
+
+def test_absolute_links_leave_urls_and_plain_text_alone():
+    setup = _setup_module()
+    text = ('`a <docs/a.rst>`_ `b <https://example.org/b>`_ '
+            '`c <mailto:x@example.org>`_ <not a link>')
+    assert setup._absolute_links(text, 'https://h/') == (
+        '`a <https://h/docs/a.rst>`_ `b <https://example.org/b>`_ '
+        '`c <mailto:x@example.org>`_ <not a link>')
+
+
+def test_the_sdist_carries_what_its_tests_need(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, 'setup.py', '-q', 'egg_info', '--egg-base',
+         str(tmp_path), 'sdist', '--dist-dir', str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    [archive] = [p for p in os.listdir(str(tmp_path))
+                 if p.endswith('.tar.gz')]
+    with tarfile.open(str(tmp_path / archive)) as tar:
+        names = {name.split('/', 1)[1] for name in tar.getnames()
+                 if '/' in name}
+    needed = ['setup.py', 'MANIFEST.in', 'README.rst', 'LICENSE',
+              'CHANGELOG.rst', 'Makefile', 'conftest.py', 'pytest.ini',
+              'tests/__init__.py', 'tests/conftest.py', 'tests/_support.py',
+              'benchmarks/run.py', 'docs/conf.py', 'docs/index.rst',
+              'docs/_static/custom.css', 'docs/_static/lasagne_reg_demo.png',
+              'requirements/theano.txt', 'requirements/demo.txt',
+              'requirements/test.txt', 'lasagne_reg/demo.py']
+    for name in needed:
+        assert name in names, name
+    tests_here = {'tests/' + f for f in os.listdir(os.path.join(ROOT, 'tests'))
+                  if f.endswith('.py')}
+    assert tests_here <= names
+    assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
+
+
+def _examples(text):
+    import doctest
+    return ''.join(e.source for e in doctest.DocTestParser().get_examples(text))
+
+
+def _run_script(code, tmp_path):
+    env = dict(os.environ)
+    env.pop('LASAGNE_REG_BACKEND', None)
+    env['PYTHONPATH'] = ROOT
+    script = tmp_path / 'example.py'
+    script.write_text(code + "\nprint('ran to the end')\n")
+    # a fresh interpreter in another directory: no conftest, no compat
+    return subprocess.run([sys.executable, str(script)], cwd=str(tmp_path),
+                          env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('where', ['api', 'index', 'README'])
+def test_the_first_example_a_newcomer_copies_runs_as_a_script(where,
+                                                               tmp_path):
+    if where == 'api':
+        import lasagne_reg.regularization
+        text = lasagne_reg.regularization.__doc__
+    else:
+        path = ('README.rst' if where == 'README'
+                else os.path.join('docs', 'index.rst'))
+        with open(os.path.join(ROOT, path)) as f:
+            text = f.read()
+    code = _examples(text)
+    assert 'lasagne_reg.compat.install()' in code
+    proc = _run_script(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().endswith('ran to the end')
