@@ -1,34 +1,42 @@
 #!/usr/bin/env python
 """lasagne_reg against Lasagne's formulation: build, compile and run time.
 
-Measures, on the same networks, the L2 penalty of a network and one SGD
-step on it (``penalty`` out, ``W <- W - lr * grad(penalty, W)`` for every
-weight), built once with :mod:`lasagne_reg.regularization` ("ours") and once
-with the reference formulation ("reference"): Lasagne 0.1's own
-``lasagne.regularization`` where Lasagne is installed (Theano), otherwise the
-same formula written inline (the builtin ``sum`` of ``T.sum(p ** 2)``).
+The penalty-graph benchmark. Measures, on the same networks, the L2 penalty
+of a network and one SGD step on it (``penalty`` out,
+``W <- W - lr * grad(penalty, W)`` for every weight), built once with
+:mod:`lasagne_reg.regularization` ("ours") and once with the reference
+formulation ("reference"): Lasagne 0.1's own ``lasagne.regularization``
+where Lasagne is installed (Theano), otherwise the same formula written
+inline (the builtin ``sum`` of ``T.sum(p ** 2)``).
 
 Networks: stacks of 16, 64, 256 and 1024 Dense layers of 64 units, and four
 large Dense layers holding 1M, 10M and 100M floats in total (float32).
 
-Measures, each printed on one line ending in ``ours/reference=<ratio>`` or
-``ours/limit=<ratio>``:
+Every figure is a ratio ours/reference (or ours/limit) taken as the median
+of ratios of interleaved pairs (``_timing.py``), printed with its 10-90
+percentile spread and the number of pairs, one line per measure::
+
+    theano/c  dense x64  compile-warm  ours  1.40s  reference  1.01s  ours/reference=1.38 (1.20-1.50, 5 pairs)
 
 build
-    building the penalty, its gradients and the update expressions.
+    building the penalty, its gradients and the update expressions
+    (pairs interleaved in one process).
 compile-cold
     compiling the step and calling it once, in a fresh process whose compile
-    cache holds only what importing the backend compiles (Theano's lazylinker)
-    and nothing any graph needs.
+    cache holds only what importing the backend compiles (Theano's
+    lazylinker) and nothing any graph needs. A cold compile needs a fresh
+    process, so here each pair is two processes run back to back (ours
+    first in one pair, the reference first in the next).
 compile-warm
-    the same again for an identical graph, in the cache the cold compile
-    filled (median of repeats).
+    compiling the same graphs again in one process whose cache already
+    holds their C code (pairs interleaved).
 run
-    one call of the compiled step (median).
+    one call of the compiled step (pairs interleaved).
 run (limit)
-    the memory-bound limit for the same arrays: ``numpy.vdot(w, w)`` (one
-    read) and ``numpy.multiply(w, 1 - 2 * lr, out=w)`` (an in-place scaled
-    update: one write), reported as ``ours/limit``.
+    the memory-bound limit for the same arrays, interleaved with ours:
+    ``numpy.vdot(w, w)`` (one read) and ``numpy.multiply(w, 1 - 2 * lr,
+    out=w)`` (an in-place scaled update: one write), reported as
+    ``ours/limit``.
 
 A ratio below 1 means lasagne_reg is faster. Where the reference fails
 (Lasagne's gradient recurses once per parameter and raises RecursionError
@@ -39,10 +47,14 @@ ratio is ``n/a``.
 The benchmark measures the backends installed in the Python that runs it:
 Theano (modes ``c``: the default C VM, and ``py``: no C compiler, the
 pure-Python linker), PyTensor (``c``, ``numba``, ``jax``: the last two when
-numba and jax are installed) and Aesara (``c``). Each measurement runs in
-its own subprocess. Results go to ``benchmarks/results/`` (``--out``):
-``results.csv`` and ``results.png`` (time against network size, both axes
-log; needs matplotlib).
+numba and jax are installed) and Aesara (``c``). Results go to
+``benchmarks/results/`` (``--out``): ``results.csv`` and ``results.png``
+(time against network size, both axes log; needs matplotlib).
+
+The other questions have their own modules, on the same timing helper:
+``step.py`` (what a penalty costs in a training step, against numpy's
+matmul), ``kernels.py`` (l1/l2 of one large tensor against ``numpy.vdot``)
+and ``compile.py`` (warm compile time against depth).
 
 Usage::
 
@@ -50,9 +62,6 @@ Usage::
     python benchmarks/run.py --quick    # a few minutes per mode
     python benchmarks/run.py --smoke    # seconds: what CI runs
     python benchmarks/run.py --modes theano/c --sizes 64 256 --large
-
-Timings are sensitive to anything else using the CPU: run it on an idle
-machine, and use ``--repeat`` for medians over more cold compiles.
 """
 import argparse
 import csv
@@ -62,77 +71,50 @@ import itertools
 import json
 import math
 import os
-import platform
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _stack      # noqa: E402
+import _timing     # noqa: E402
+
+ROOT = _stack.ROOT
 LEARNING_RATE = 1e-4
 LARGE_LAYERS = 4
 
-# every mode this benchmark knows, in the order it runs them
-MODES = ('theano/c', 'theano/py', 'pytensor/c', 'pytensor/numba',
-         'pytensor/jax', 'pytensor/py', 'aesara/c', 'aesara/py')
+MODES = _stack.MODES
 DEFAULT_MODES = ('theano/c', 'theano/py', 'pytensor/c', 'pytensor/numba',
                  'pytensor/jax', 'aesara/c')
-# modules a mode needs besides its backend
-MODE_NEEDS = {'pytensor/numba': 'numba', 'pytensor/jax': 'jax'}
-JIT_MODES = ('numba', 'jax')
+JIT_MODES = _stack.JIT_MODES
 # the pure-Python linker runs a fused elementwise op with one Python call per
 # element (about 12 us per float): larger networks would take minutes a call
 PY_MAX_FLOATS = 10**6
-FLAGS_VAR = {'theano': 'THEANO_FLAGS', 'pytensor': 'PYTENSOR_FLAGS',
-             'aesara': 'AESARA_FLAGS'}
 
 PRESETS = {
-    # layers per Dense stack, floats per large network, units, repeats
+    # layers per Dense stack, floats per large network, units; cold pairs
+    # (processes), warm rounds (build and compile), run rounds and seconds
+    # per run sample
     'full': dict(stacks=(16, 64, 256, 1024), large=(10**6, 10**7, 10**8),
-                 units=64, repeat=3, warm=3, warm_time=3.0, run_time=1.0,
+                 units=64, repeat=3, warm=5, runs=30, run_time=0.05,
                  timeout=1800),
     'quick': dict(stacks=(16, 64, 256), large=(10**6, 10**7),
-                  units=64, repeat=1, warm=2, warm_time=1.0, run_time=0.3,
+                  units=64, repeat=1, warm=3, runs=15, run_time=0.02,
                   timeout=600),
     'smoke': dict(stacks=(2, 40), large=(10**4,), units=4, repeat=1,
-                  warm=1, warm_time=0.0, run_time=0.02, timeout=300),
+                  warm=2, runs=3, run_time=0.0, timeout=300),
 }
 # the smoke run: the first installed of these (compiles no C code)
 SMOKE_MODES = ('theano/py', 'pytensor/py', 'aesara/py')
 MEASURES = ('build', 'compile-cold', 'compile-warm', 'run')
+FORMULATIONS = ('ours', 'reference')
 CSV_COLUMNS = ('backend', 'mode', 'network', 'layers', 'floats', 'measure',
-               'ours_s', 'against', 'against_s', 'ratio', 'note')
+               'ours_s', 'against', 'against_s', 'ratio', 'ratio_p10',
+               'ratio_p90', 'pairs', 'note')
 
 
-# -- the worker: one formulation, one network, one mode, one process ---------
-
-def _set_flags(backend, mode, compiledir):
-    """Backend flags for this process; must run before the backend import."""
-    var = FLAGS_VAR[backend]
-    flags = [f for f in os.environ.get(var, '').split(',') if f.strip()]
-    flags = [f for f in flags if f.split('=')[0].strip()
-             not in ('base_compiledir', 'compiledir', 'floatX', 'cxx')]
-    flags += ['base_compiledir=' + compiledir, 'floatX=float32']
-    if mode == 'py':
-        flags.append('cxx=')
-    os.environ[var] = ','.join(flags)
-    os.environ['LASAGNE_REG_BACKEND'] = backend
-    if backend == 'theano':
-        import lasagne_reg.compat
-        lasagne_reg.compat.install()
-
-
-def _compile_mode(backend, mode):
-    """The ``mode=`` argument of ``function`` for `mode`."""
-    root = __import__(backend)
-    if mode == 'py':
-        return root.compile.Mode(linker='py', optimizer='fast_run')
-    if backend == 'pytensor':
-        return {'c': 'CVM', 'numba': 'NUMBA', 'jax': 'JAX'}[mode]
-    return None      # the default: FAST_RUN with the C VM
-
+# -- the workers: one network, one mode, one process -------------------------
 
 class _DuckLayer(object):
     """A dense layer following Lasagne's layer protocol, without Lasagne."""
@@ -145,20 +127,6 @@ class _DuckLayer(object):
         if tags.get('regularizable') is True or tags.get('trainable') is False:
             return [self.W]
         return [self.W, self.b]
-
-
-def _weights(network, units, seed=0):
-    """float32 weight matrices of the network described by `network`."""
-    import numpy as np
-    kind, size = network
-    if kind == 'stack':
-        shapes = [(units, units)] * size
-    else:
-        side = int(round(math.sqrt(size / LARGE_LAYERS)))
-        shapes = [(side, side)] * LARGE_LAYERS
-    rng = np.random.default_rng(seed)
-    return [rng.standard_normal(s, dtype=np.float32) / np.float32(s[0])
-            for s in shapes]
 
 
 def _network(backend, weights):
@@ -206,50 +174,24 @@ def _penalty(formulation, backend, net, params, uses_lasagne):
 
 
 def _build(formulation, backend, net, params, uses_lasagne):
-    """(penalty, updates, seconds): the graph of one SGD step."""
+    """(penalty, updates): the graph of one SGD step."""
     root = __import__(backend)
-    gc.collect()    # no collection of earlier graphs inside the timing
-    start = time.perf_counter()
     penalty = _penalty(formulation, backend, net, params, uses_lasagne)
     grads = root.grad(penalty, params)
     lr = __import__('numpy').float32(LEARNING_RATE)
-    updates = [(p, p - lr * g) for p, g in zip(params, grads)]
-    return penalty, updates, time.perf_counter() - start
+    return penalty, [(p, p - lr * g) for p, g in zip(params, grads)]
 
 
-def _compile(backend, mode, penalty, updates):
-    """(step function, seconds to compile it).
-
-    Numba and JAX compile on the first call: for them the first call counts.
-    """
-    root = __import__(backend)
-    gc.collect()
-    start = time.perf_counter()
+def _compile(mode, graph):
+    """The step function of `graph`; Numba and JAX compile on a first call,
+    which is part of their compile."""
+    root = __import__(mode.split('/')[0])
+    penalty, updates = graph
     step = root.function([], penalty, updates=updates,
-                         mode=_compile_mode(backend, mode))
-    if mode in JIT_MODES:
+                         mode=_stack.compile_mode(mode))
+    if mode.split('/')[1] in JIT_MODES:
         step()
-    seconds = time.perf_counter() - start
-    if mode not in JIT_MODES:
-        step()
-    return step, seconds
-
-
-def _per_call(fn, min_time, batches=5):
-    """Median seconds per call of `fn` over `batches` timed batches."""
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-6)
-    if once > min_time:
-        return once
-    calls = max(1, int(min_time / batches / once))
-    times = []
-    for _ in range(batches):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        times.append((time.perf_counter() - start) / calls)
-    return statistics.median(times)
+    return step
 
 
 def _limit_fn(arrays):
@@ -266,21 +208,24 @@ def _limit_fn(arrays):
 
 def _error(exc):
     args = exc.args[0] if len(exc.args) == 1 else exc.args
-    if type(exc).__name__ == 'MethodNotDefined' and len(args) > 2:
+    if (type(exc).__name__ == 'MethodNotDefined'
+            and isinstance(args, tuple) and len(args) > 2):
         # Theano's ('perform', class, 'Elemwise', hint) for the py linker
         return 'MethodNotDefined: no Python %s() for this %s' % (args[0],
                                                                 args[2])
     text = str(exc).strip().splitlines()
+    if type(exc).__name__ == 'MethodNotDefined':
+        # raised at call time, Theano folds the tuple into its message
+        return 'MethodNotDefined: no Python perform() for an Elemwise'
     return '%s%s' % (type(exc).__name__, (': ' + text[0][:60]) if text else '')
 
 
-def worker(spec):
-    """Measure one formulation on one network; return a JSON-able dict."""
-    backend, mode = spec['mode'].split('/')
-    _set_flags(backend, mode, spec['compiledir'])
-    if spec.get('seed_only'):
-        __import__(backend + '.tensor')
-        return {'seeded': True}
+def _setup(spec):
+    """(mode, backend, net, params, uses Lasagne, weights) of a worker."""
+    mode = spec['mode']
+    backend = mode.split('/')[0]
+    _stack.configure(mode, spec['compiledir'], spec.get('blas', 'compat'))
+    import numpy  # noqa: F401
     weights = _weights(spec['network'], spec['units'])
     __import__(backend + '.tensor')
     net, params, uses_lasagne = _network(backend, weights)
@@ -288,85 +233,132 @@ def worker(spec):
     __import__('lasagne_reg.regularization')
     if uses_lasagne:
         __import__('lasagne.regularization')
-    result = {'params': len(params), 'floats': sum(w.size for w in weights),
-              'lasagne': uses_lasagne, 'errors': {}}
-    stage = 'build'
+    return mode, backend, net, params, uses_lasagne, weights
+
+
+def cold_worker(spec):
+    """One formulation's cold compile (and call), in this fresh process."""
+    mode, backend, net, params, uses_lasagne, _ = _setup(spec)
     try:
-        penalty, updates, result['build'] = _build(
-            spec['formulation'], backend, net, params, uses_lasagne)
-        stage = 'compile-cold'
-        step, result['compile-cold'] = _compile(backend, mode, penalty,
-                                                updates)
-        stage = 'compile-warm'
-        builds, compiles = [], []
-        until = time.perf_counter() + spec['warm_time']
-        while len(compiles) < spec['warm'] or (
-                time.perf_counter() < until and len(compiles) < 15):
-            penalty, updates, seconds = _build(
-                spec['formulation'], backend, net, params, uses_lasagne)
-            builds.append(seconds)
-            step, seconds = _compile(backend, mode, penalty, updates)
-            compiles.append(seconds)
-        # the first build pays Python's first-run costs: medians of the rest
-        result['build'] = statistics.median(builds)
-        result['compile-warm'] = statistics.median(compiles)
-        stage = 'run'
-        result['run'] = _per_call(step, spec['run_time'])
-        expected = sum(float((w.astype('float64') ** 2).sum())
-                       for w in (p.get_value(borrow=True) for p in params))
-        value = float(step())
-        if not math.isclose(value, expected, rel_tol=1e-3):
-            raise AssertionError('penalty %r, numpy says %r'
-                                 % (value, expected))
+        graph = _build(spec['formulation'], backend, net, params,
+                       uses_lasagne)
+        gc.collect()
+        start = time.perf_counter()
+        step = _compile(mode, graph)
+        seconds = time.perf_counter() - start
+        step()
     except Exception as exc:   # noqa: B902 - reported, not hidden
-        for later in MEASURES[MEASURES.index(stage):]:
-            result['errors'][later] = _error(exc)
-    arrays = [p.get_value(borrow=True) for p in params]
-    result['limit'] = _per_call(_limit_fn(arrays), spec['run_time'])
+        return {'error': _error(exc)}
+    return {'seconds': seconds}
+
+
+def _pair_result(times, a, b):
+    r = _timing.ratio(times, a, b)
+    return {'a': r.a, 'b': r.b, 'ratio': [r.median, r.low, r.high, r.n]}
+
+
+def warm_worker(spec):
+    """Build, warm compile and run of both formulations, interleaved."""
+    import numpy as np
+    mode, backend, net, params, uses_lasagne, weights = _setup(spec)
+    result = {'params': len(params), 'floats': sum(w.size for w in weights),
+              'lasagne': uses_lasagne, 'errors': {}, 'pairs': {}}
+    graphs, steps = {}, {}
+    for formulation in FORMULATIONS:
+        stage = 'build'
+        try:
+            graphs[formulation] = _build(formulation, backend, net, params,
+                                         uses_lasagne)
+            stage = 'compile-warm'
+            # the first compile fills the cache: compiles after it are warm;
+            # a step that cannot run (no Python perform() for a wide
+            # Elemwise in the py linker) counts as one that does not compile
+            steps[formulation] = _compile(mode, graphs[formulation])
+            steps[formulation]()
+            stage = 'run'
+            expected = sum(float((p.get_value().astype('float64') ** 2).sum())
+                           for p in params)
+            value = float(steps[formulation]())
+            if not math.isclose(value, expected, rel_tol=1e-3):
+                raise AssertionError('penalty %r, numpy says %r'
+                                     % (value, expected))
+        except Exception as exc:   # noqa: B902 - reported, not hidden
+            for later in ('build', 'compile-warm', 'run')[
+                    ('build', 'compile-warm', 'run').index(stage):]:
+                result['errors'].setdefault(formulation, {})[later] = \
+                    _error(exc)
+    ok = {m: [f for f in FORMULATIONS
+              if m not in result['errors'].get(f, {})]
+          for m in ('build', 'compile-warm', 'run')}
+    builds = {f: (lambda f=f: _build(f, backend, net, params, uses_lasagne))
+              for f in ok['build']}
+    result['pairs']['build'] = _pair_times(builds, spec['warm'])
+    compiles = {f: (lambda f=f: _compile(mode, graphs[f]))
+                for f in ok['compile-warm']}
+    result['pairs']['compile-warm'] = _pair_times(compiles, spec['warm'])
+    runs = {f: steps[f] for f in ok['run']}
+    runs['limit'] = _limit_fn([p.get_value(borrow=True) for p in params])
+    times = _timing.interleave(runs, spec['runs'],
+                               min_time=spec['run_time'])
+    result['pairs']['run'] = (_pair_result(times, 'ours', 'reference')
+                              if len(ok['run']) == 2 else _single(times))
+    result['pairs']['limit'] = (_pair_result(times, 'ours', 'limit')
+                                if 'ours' in ok['run'] else None)
     return result
+
+
+def _pair_times(fns, rounds):
+    times = _timing.interleave(fns, rounds, collect=True)
+    if len(fns) == 2:
+        return _pair_result(times, 'ours', 'reference')
+    return _single(times)
+
+
+def _single(times):
+    """Only one formulation ran: its median, no ratio."""
+    import numpy as np
+    got = {k: float(np.median(v)) for k, v in times.items() if v}
+    return {'a': got.get('ours'), 'b': got.get('reference'), 'ratio': None}
+
+
+def _weights(network, units, seed=0):
+    """float32 weight matrices of the network described by `network`."""
+    import numpy as np
+    kind, size = network
+    if kind == 'stack':
+        shapes = [(units, units)] * size
+    else:
+        side = int(round(math.sqrt(size / LARGE_LAYERS)))
+        shapes = [(side, side)] * LARGE_LAYERS
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(s, dtype=np.float32) / np.float32(s[0])
+            for s in shapes]
+
+
+def seed_worker(spec):
+    _stack.configure(spec['mode'], spec['compiledir'],
+                     spec.get('blas', 'compat'))
+    __import__(spec['mode'].split('/')[0] + '.tensor')
+    return {'seeded': True, 'versions': _stack.versions_line(),
+            'blas': _stack.blas_line(spec['mode'])}
+
+
+WORKERS = {'seed': seed_worker, 'cold': cold_worker, 'warm': warm_worker}
 
 
 # -- the driver ---------------------------------------------------------------
 
-def _python_env():
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(
-        [ROOT] + [p for p in env.get('PYTHONPATH', '').split(os.pathsep) if p])
-    return env
-
-
 def _spawn(spec, timeout):
-    """Run `worker(spec)` in a fresh interpreter; its dict, or an error."""
-    cmd = [sys.executable, os.path.abspath(__file__), '--worker',
-           json.dumps(spec)]
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True,
-                             timeout=timeout, env=_python_env(), cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {'failed': 'timed out after %d s' % timeout}
-    lines = out.stdout.strip().splitlines()
-    if out.returncode != 0 or not lines or not lines[-1].startswith('{'):
-        tail = (out.stderr.strip().splitlines() or ['no output'])[-1]
+    """Run a worker in a fresh interpreter; its dict, or {'failed': why}."""
+    code, result, tail = _stack.spawn(
+        os.path.abspath(__file__), ['--worker', json.dumps(spec)], timeout,
+        stream=False)
+    if code is None:
+        return {'failed': tail}
+    if code != 0 or result is None:
         return {'failed': 'worker exited with code %d: %s'
-                % (out.returncode, tail[:160])}
-    return json.loads(lines[-1])
-
-
-def _available(modes):
-    """(modes to run, [(mode, why not)]) among `modes`."""
-    run, skipped = [], []
-    for mode in modes:
-        backend = mode.split('/')[0]
-        need = MODE_NEEDS.get(mode)
-        if importlib.util.find_spec(backend) is None:
-            skipped.append((mode, '%s is not installed in %s'
-                            % (backend, sys.prefix)))
-        elif need and importlib.util.find_spec(need) is None:
-            skipped.append((mode, '%s is not installed in %s'
-                            % (need, sys.prefix)))
-        else:
-            run.append(mode)
-    return run, skipped
+                % (code, tail[:160])}
+    return result
 
 
 class Bench(object):
@@ -379,10 +371,15 @@ class Bench(object):
         self.seeds = {}
         self.tmp = tempfile.mkdtemp(prefix='lasagne-reg-bench-')
         self.count = itertools.count()
-        self.cells = itertools.count()
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def spec(self, mode, **more):
+        spec = {'mode': mode, 'units': self.opts.units,
+                'blas': self.opts.blas}
+        spec.update(more)
+        return spec
 
     def seed(self, mode):
         """A compile dir holding what importing the backend compiles.
@@ -396,100 +393,123 @@ class Bench(object):
             self.seeds[key] = path
             if mode.endswith('/py'):
                 return path
-            got = _spawn({'mode': key + '/c', 'compiledir': path,
-                          'seed_only': True}, self.opts.timeout)
+            got = _spawn(self.spec(key + '/c', kind='seed', compiledir=path),
+                         self.opts.timeout)
             if 'failed' in got:
                 raise SystemExit('%s does not import: %s'
                                  % (key, got['failed']))
+            print('%s: %s; %s' % (key, got['versions'], got['blas']),
+                  flush=True)
         return self.seeds[key]
 
-    def measure(self, mode, network, formulation):
-        """Median results of `--repeat` cold processes."""
-        results = []
-        for _ in range(self.opts.repeat):
-            compiledir = os.path.join(self.tmp, 'cold-%d' % next(self.count))
-            shutil.copytree(self.seed(mode), compiledir)
-            spec = {'mode': mode, 'network': network, 'units': self.opts.units,
-                    'formulation': formulation, 'compiledir': compiledir,
-                    'warm': self.opts.warm, 'warm_time': self.opts.warm_time,
-                    'run_time': self.opts.run_time}
-            results.append(_spawn(spec, self.opts.timeout))
-            shutil.rmtree(compiledir, ignore_errors=True)
-            if 'failed' in results[-1] or results[-1]['errors']:
-                break      # a failure repeats itself: no need to wait again
-        return _median_result(results)
+    def fresh_dir(self, mode):
+        path = os.path.join(self.tmp, 'cold-%d' % next(self.count))
+        shutil.copytree(self.seed(mode), path)
+        return path
+
+    def cold_pairs(self, mode, network):
+        """Median ratio of `--repeat` pairs of cold processes."""
+        seconds = {f: [] for f in FORMULATIONS}
+        errors = {}
+        for i in range(self.opts.repeat):
+            order = FORMULATIONS if i % 2 == 0 else FORMULATIONS[::-1]
+            for formulation in order:
+                if formulation in errors:
+                    continue
+                path = self.fresh_dir(mode)
+                got = _spawn(self.spec(mode, kind='cold', network=network,
+                                       formulation=formulation,
+                                       compiledir=path), self.opts.timeout)
+                shutil.rmtree(path, ignore_errors=True)
+                if 'seconds' in got:
+                    seconds[formulation].append(got['seconds'])
+                else:
+                    errors[formulation] = got.get('error', got.get('failed'))
+        times = _timing._Times(seconds.items())
+        times.errors = errors
+        r = _timing.ratio(times, 'ours', 'reference')
+        import numpy as np
+        med = {f: float(np.median(v)) if v else None
+               for f, v in seconds.items()}
+        return {'a': med['ours'], 'b': med['reference'],
+                'ratio': [r.median, r.low, r.high, r.n]
+                if not errors else None}, errors
+
+    def warm(self, mode, network):
+        key = 'warm-' + mode.replace('/', '-')
+        path = os.path.join(self.tmp, key)
+        if not os.path.exists(path):
+            shutil.copytree(self.seed(mode), path)
+        spec = self.spec(mode, kind='warm', network=network, compiledir=path,
+                         warm=self.opts.warm, runs=self.opts.runs,
+                         run_time=self.opts.run_time)
+        return _spawn(spec, self.opts.timeout)
 
     def cell(self, mode, network):
         """Both formulations on one network: print and keep the rows."""
-        # who goes first alternates from cell to cell
-        if next(self.cells) % 2:
-            reference = self.measure(mode, network, 'reference')
-            ours = self.measure(mode, network, 'ours')
-        else:
-            ours = self.measure(mode, network, 'ours')
-            reference = self.measure(mode, network, 'reference')
+        cold, cold_errors = self.cold_pairs(mode, network)
+        warm = self.warm(mode, network)
         backend, linker = mode.split('/')
         kind, size = network
         name = ('dense x%d' % size if kind == 'stack'
                 else 'large %s' % _floats_name(size))
-        floats = ours.get('floats', reference.get('floats', ''))
         layers = size if kind == 'stack' else LARGE_LAYERS
+        floats = warm.get('floats', '')
+        if 'failed' in warm:
+            errs = {f: {m: warm['failed'] for m in MEASURES}
+                    for f in FORMULATIONS}
+            pairs = {}
+        else:
+            errs, pairs = warm['errors'], warm['pairs']
+        for f, why in cold_errors.items():
+            errs.setdefault(f, {})['compile-cold'] = why
+        pairs['compile-cold'] = cold
         for measure in MEASURES:
             self.line(backend, linker, name, layers, floats, measure,
-                      ours, reference, 'reference')
-        self.line(backend, linker, name, layers, floats, 'run', ours,
-                  {'run': ours.get('limit'), 'errors': {}}, 'limit')
+                      pairs.get(measure), errs, 'reference')
+        self.line(backend, linker, name, layers, floats, 'run',
+                  pairs.get('limit'), errs, 'limit')
 
-    def line(self, backend, linker, name, layers, floats, measure, ours,
-             other, against):
-        ours_s, ours_err = _value(ours, measure)
-        other_s, other_err = _value(other, measure)
+    def line(self, backend, linker, name, layers, floats, measure, pair,
+             errs, against):
+        pair = pair or {}
+        ours_s, other_s = pair.get('a'), pair.get('b')
+        ours_err = errs.get('ours', {}).get(measure)
+        other_err = (errs.get('reference', {}).get(measure)
+                     if against == 'reference' else None)
+        ratio = pair.get('ratio')
         if ours_err:
-            note, ratio = 'ours failed: ' + ours_err, 'n/a'
+            note, text = 'ours failed: ' + ours_err, 'n/a'
             self.failures.append('%s/%s %s %s: %s' % (backend, linker, name,
                                                       measure, ours_err))
+            ratio = None
         elif other_err:
-            note, ratio = '%s failed: %s' % (against, other_err), 'n/a'
+            note, text = '%s failed: %s' % (against, other_err), 'n/a'
+            ratio = None
+        elif not ratio:
+            note, text = 'no pairs', 'n/a'
         else:
-            note, ratio = '', '%.2f' % (ours_s / other_s if other_s else 0)
+            note = ''
+            text = _timing.format_ratio(_RatioView(ratio))
         label = measure + (' (limit)' if against == 'limit' else '')
-        text = '%-14s %-12s %-20s ours %s  %s %s  %sours/%s=%s' % (
-            backend + '/' + linker, name, label, _seconds(ours_s), against,
-            _seconds(other_s), note + '; ' if note else '', against, ratio)
-        print(text, flush=True)
+        print('%-14s %-12s %-14s ours %s  %s %s  %sours/%s=%s' % (
+            backend + '/' + linker, name, label, _timing.seconds(ours_s),
+            against, _timing.seconds(other_s), note + '; ' if note else '',
+            against, text), flush=True)
+        low = high = n = ''
+        median = 'n/a'
+        if ratio:
+            median = '%.6g' % ratio[0]
+            low, high, n = '%.6g' % ratio[1], '%.6g' % ratio[2], ratio[3]
         self.rows.append(dict(zip(CSV_COLUMNS, (
             backend, linker, name, layers, floats, measure,
-            _csv_number(ours_s), against, _csv_number(other_s), ratio,
-            note))))
+            _csv_number(ours_s), against, _csv_number(other_s), median,
+            low, high, n, note))))
 
 
-def _median_result(results):
-    failed = [r for r in results if 'failed' in r]
-    if failed:
-        return {'errors': {m: failed[0]['failed'] for m in MEASURES}}
-    merged = dict(results[0])
-    for key in MEASURES + ('limit',):
-        values = [r[key] for r in results if key in r]
-        if values:
-            merged[key] = statistics.median(values)
-    return merged
-
-
-def _value(result, measure):
-    errors = result.get('errors', {})
-    if measure in errors:
-        return None, errors[measure]
-    return result.get(measure), None
-
-
-def _seconds(value):
-    if value is None:
-        return '%10s' % '-'
-    if value < 1e-3:
-        return '%8.1fus' % (value * 1e6)
-    if value < 1:
-        return '%8.2fms' % (value * 1e3)
-    return '%8.2fs ' % value
+class _RatioView(object):
+    def __init__(self, values):
+        self.median, self.low, self.high, self.n = values
 
 
 def _csv_number(value):
@@ -564,6 +584,7 @@ def _plot_mode(ax, rows, mode, kind, measure, color):
                     label='%s/%s %s' % (mode[0], mode[1], who))
 
 
+
 def _parse(argv):
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
@@ -571,7 +592,7 @@ def _parse(argv):
     preset = parser.add_mutually_exclusive_group()
     preset.add_argument('--quick', action='store_true',
                         help='stacks of 16-256 layers, 1M and 10M floats, '
-                        'one cold compile each: a few minutes per mode')
+                        'one cold pair each: a few minutes per mode')
     preset.add_argument('--smoke', action='store_true',
                         help='tiny networks, in the first installed of %s '
                         '(or --modes): seconds (CI)' % ', '.join(SMOKE_MODES))
@@ -585,7 +606,10 @@ def _parse(argv):
                         help='total floats of the large networks (none: '
                         'no large networks)')
     parser.add_argument('--repeat', type=int,
-                        help='cold processes per measurement (median)')
+                        help='pairs of cold processes per network')
+    parser.add_argument('--blas', choices=_stack.BLAS_CHOICES,
+                        default='compat', help='how Theano gets a BLAS '
+                        '(benchmarks/_stack.py; default compat)')
     parser.add_argument('--out', default=os.path.join(ROOT, 'benchmarks',
                                                       'results'),
                         help='folder for results.csv and results.png')
@@ -598,40 +622,38 @@ def _parse(argv):
     opts.large = (preset['large'] if opts.large is None
                   else [int(f) for f in opts.large])
     opts.repeat = opts.repeat or preset['repeat']
-    for key in ('units', 'warm', 'warm_time', 'run_time', 'timeout'):
+    for key in ('units', 'warm', 'runs', 'run_time', 'timeout'):
         setattr(opts, key, preset[key])
     if opts.modes is None:
-        opts.modes = (_available(SMOKE_MODES)[0][:1] if opts.smoke
+        opts.modes = (_stack.available(SMOKE_MODES)[0][:1] if opts.smoke
                       else list(DEFAULT_MODES))
     return opts
 
 
 def _header(opts, modes, skipped):
     import numpy
-    print('lasagne_reg benchmark (%s): Python %s, numpy %s, %s, %d cores'
-          % (opts.preset, platform.python_version(), numpy.__version__,
-             platform.machine(), os.cpu_count() or 0))
+    print('lasagne_reg penalty-graph benchmark (%s): Python %s, numpy %s'
+          % (opts.preset, sys.version.split()[0], numpy.__version__))
+    print(_stack.machine_line())
     print('python: %s' % sys.executable)
-    for var in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS'):
-        if os.environ.get(var):
-            print('%s=%s (the numpy limit runs with it)' % (var,
-                                                            os.environ[var]))
-    print('modes: %s' % (', '.join(modes) or 'none'))
+    print('modes: %s; --blas %s' % (', '.join(modes) or 'none', opts.blas))
     for mode, why in skipped:
         print('skipped %s: %s' % (mode, why))
     print('stacks: %s Dense(%d) layers; large: %s floats in %d layers; '
-          'float32; %d cold process(es) per measurement'
+          'float32; ratios: median of interleaved pairs (10-90 percentile, '
+          'pairs); %d cold pair(s), %d warm pairs, %d run pairs'
           % (', '.join(map(str, opts.sizes)) or 'none', opts.units,
              ', '.join(_floats_name(f) for f in opts.large) or 'none',
-             LARGE_LAYERS, opts.repeat), flush=True)
+             LARGE_LAYERS, opts.repeat, opts.warm, opts.runs), flush=True)
 
 
 def main(argv=None):
     opts = _parse(argv)
     if opts.worker:
-        print(json.dumps(worker(json.loads(opts.worker))))
+        spec = json.loads(opts.worker)
+        print(json.dumps(WORKERS[spec['kind']](spec)))
         return 0
-    modes, skipped = _available(opts.modes)
+    modes, skipped = _stack.available(opts.modes)
     _header(opts, modes, skipped)
     has_matplotlib = importlib.util.find_spec('matplotlib') is not None
     if not has_matplotlib:

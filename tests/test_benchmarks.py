@@ -1,8 +1,10 @@
-"""benchmarks/run.py keeps working: its --smoke run, output format, CSV, plot.
+"""The benchmarks keep working: their --smoke runs, output format, CSV, plot.
 
-The benchmark is a tool, not a test: nothing here asserts on a time. These
-tests run ``--smoke`` (tiny networks, the py mode of the backend under test)
-in a subprocess of this virtualenv and check what a reader gets from it.
+The benchmarks are tools, not tests: nothing here asserts on a time. These
+tests run ``--smoke`` (tiny networks; for run.py and kernels.py the py mode
+of the backend under test) in a subprocess of this virtualenv and check what
+a reader gets from it: every figure a median of paired ratios with its
+spread and its number of pairs.
 """
 import csv
 import importlib.util
@@ -19,12 +21,17 @@ from tests._support import BACKEND
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'benchmarks', 'run.py')
 COLUMNS = ['backend', 'mode', 'network', 'layers', 'floats', 'measure',
-           'ours_s', 'against', 'against_s', 'ratio', 'note']
+           'ours_s', 'against', 'against_s', 'ratio', 'ratio_p10',
+           'ratio_p90', 'pairs', 'note']
+# a median of paired ratios: "1.02 (0.97-1.08, 30 pairs)" or "0.83 (1 pair)"
+RATIO = (r'(?P<ratio>\d+\.\d\d)'
+         r' \((?:(?P<low>\d+\.\d\d)-(?P<high>\d+\.\d\d), )?'
+         r'(?P<pairs>\d+) pairs?\)')
 LINE = re.compile(r'^(?P<mode>\w+/\w+)\s+(?P<network>dense x\d+|large \S+)\s+'
                   r'(?P<measure>build|compile-cold|compile-warm|run|'
                   r'run \(limit\))\s+ours\s+(?P<ours>\S+)\s+'
                   r'(?P<against>reference|limit)\s+(?P<theirs>\S+)\s+'
-                  r'(?P<note>.*?)ours/(?P=against)=(?P<ratio>\d+\.\d\d|n/a)$')
+                  r'(?P<note>.*?)ours/(?P=against)=(?:n/a|' + RATIO + ')$')
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 
 
@@ -59,10 +66,18 @@ def test_every_measurement_line_ends_in_a_ratio(smoke):
         match = LINE.match(line)
         assert match, line
         assert match.group('mode') == BACKEND + '/py'
-        if match.group('ratio') == 'n/a':
+        if match.group('ratio') is None:
             assert match.group('note').startswith('reference failed: '), line
         else:
             assert float(match.group('ratio')) > 0
+            pairs = int(match.group('pairs'))
+            # cold compiles: one pair of processes; the rest: interleaved
+            assert pairs == (1 if match.group('measure') == 'compile-cold'
+                             else 2 if match.group('measure') in (
+                                 'build', 'compile-warm') else 3), line
+            if pairs > 1:
+                assert (float(match.group('low')) <= float(
+                    match.group('ratio')) <= float(match.group('high')))
         assert 'ours failed' not in line
 
 
@@ -87,7 +102,7 @@ def test_the_reference_failure_is_reported_not_raised(smoke):
     deep = [LINE.match(line) for line in _measurements(stdout)
             if ' dense x40 ' in line]
     failed = [m for m in deep if m.group('against') == 'reference'
-              and m.group('ratio') == 'n/a']
+              and m.group('ratio') is None]
     assert [m.group('measure') for m in failed] == [
         'compile-cold', 'compile-warm', 'run']
     assert all(m.group('ours') != '-' for m in deep)
@@ -103,10 +118,16 @@ def test_csv_mirrors_the_lines(smoke):
     assert len(rows) == len(lines)
     for row, line in zip(rows, lines):
         assert float(row['ours_s']) > 0
-        assert line.endswith('ours/%s=%s' % (row['against'], row['ratio']))
+        match = LINE.match(line)
         assert row['backend'] == BACKEND and row['mode'] == 'py'
         if row['ratio'] != 'n/a':
             assert float(row['against_s']) > 0
+            assert float(row['ratio']) == pytest.approx(
+                float(match.group('ratio')), abs=0.006)
+            assert int(row['pairs']) == int(match.group('pairs'))
+            assert float(row['ratio_p10']) <= float(row['ratio_p90'])
+        else:
+            assert match.group('ratio') is None
     floats = {row['network']: int(row['floats']) for row in rows}
     assert floats == {'dense x2': 2 * 4 * 4, 'dense x40': 40 * 4 * 4,
                       'large 10k': 4 * 50 * 50}
@@ -151,3 +172,73 @@ def test_unknown_mode_is_refused():
     out = _run(['--smoke', '--modes', 'theano/gpu'])
     assert out.returncode == 2
     assert 'invalid choice' in out.stderr
+
+
+# -- the other benchmarks: step.py, kernels.py, compile.py -------------------
+
+BENCH = os.path.join(ROOT, 'benchmarks')
+PAIRED = re.compile(RATIO)
+
+
+def _script(name, args):
+    env = dict(os.environ)
+    env.pop('LASAGNE_REG_BACKEND', None)
+    return subprocess.run([sys.executable, os.path.join(BENCH, name)] + args,
+                          capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=600)
+
+
+@pytest.mark.lasagne
+def test_step_prints_every_ratio_with_its_spread():
+    out = _script('step.py', ['--smoke'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    assert any(line.startswith('theano BLAS: ') for line in lines[:5])
+    for net in ('mlp', 'deep'):
+        start = [i for i, line in enumerate(lines)
+                 if line.startswith(net + ': ')]
+        assert len(start) == 1, out.stdout
+        block = lines[start[0]:start[0] + 14]
+        ratios = {}
+        for line in block:
+            name, _, rest = line.strip().partition(' ')
+            match = PAIRED.fullmatch(rest.strip())
+            if '/' in name and match:
+                ratios[name] = match
+        assert sorted(ratios) == sorted(
+            ['ours/none', 'ours/lasagne', 'ours/ideal', 'none/numpy',
+             'ours/numpy', 'ideal/numpy'])
+        assert all(int(m.group('pairs')) == 3 for m in ratios.values())
+        # the three formulations give the float64 value
+        pen = [line for line in block if 'penalty coef*l2' in line][0]
+        values = [float(v) for v in re.findall(r' ([\d.e+-]+)(?:,|$)', pen)]
+        assert len(values) == 3 and max(values) == pytest.approx(
+            min(values), rel=1e-5)
+
+
+def test_kernels_prints_ratios_to_vdot_and_errors():
+    out = _script('kernels.py', ['--smoke', '--modes', BACKEND + '/py'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    rows = [line for line in out.stdout.splitlines()
+            if line.startswith(BACKEND + '/py ') and 'rel.err' in line]
+    names = [line[16:31].strip() for line in rows]
+    assert names == ['numpy.vdot', 'ours l2', 'lasagne l2', 'dot l2',
+                     'ours l2 (x.T)', 'ours l1', 'lasagne l1']
+    for line in rows[1:]:
+        ratio = line.split('/vdot=')[1].split('  ')[0]
+        assert PAIRED.fullmatch(ratio), line
+        error = float(line.split('rel.err ')[1].split()[0])
+        assert error < 1e-5, line
+
+
+def test_compile_fits_an_exponent():
+    out = _script('compile.py', ['--smoke', '--modes', BACKEND + '/py'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    sizes = [line for line in lines if re.match(r'^\S+/py\s+\d+ ', line)]
+    assert [int(line.split()[1]) for line in sizes] == [4, 8]
+    for line in sizes:
+        assert PAIRED.search(line.split('ours/upd=')[1]), line
+    fit = [line for line in lines if re.match(r'^\S+/py\s+n\^k ', line)]
+    assert len(fit) == 1
+
