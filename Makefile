@@ -91,11 +91,14 @@ test-aesara: .venv-aesara/.installed
 docs: .venv/.demo-installed
 	.venv/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
-# lasagne_reg against Lasagne's formulation (docs/performance.rst); make test
-# runs only its --smoke mode, through tests/test_benchmarks.py
+# the benchmarks (docs/performance.rst); make test runs only their --smoke
+# modes, through tests/test_benchmarks.py
 BENCH_OPTS ?= --quick
 
 bench: .venv/.demo-installed
+	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python benchmarks/step.py
+	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python benchmarks/kernels.py
+	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/run.py $(BENCH_OPTS)
 
 clean:

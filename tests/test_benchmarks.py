@@ -242,3 +242,14 @@ def test_compile_fits_an_exponent():
     fit = [line for line in lines if re.match(r'^\S+/py\s+n\^k ', line)]
     assert len(fit) == 1
 
+
+
+def test_startup_smoke_prints_a_paired_ratio_and_imports_nothing():
+    out = subprocess.run(
+        [sys.executable, os.path.join(ROOT, 'benchmarks', 'startup.py'),
+         '--smoke'], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    assert re.search(r'enabled/disabled=' + RATIO, out.stdout), out.stdout
+    assert re.search(r'the hook module: \d+ us', out.stdout), out.stdout
+    # a process that never imports a backend gets none at start-up
+    assert 'with compat enabled: []' in out.stdout
