@@ -203,3 +203,22 @@ def spawn(script, args, timeout, stream=True):
             print(line, flush=True)
     tail = (err.strip().splitlines() or ['no output'])[-1]
     return proc.returncode, result, tail
+
+
+def run_workers(script, modes, args, compiledir, timeout, width):
+    """``script --worker MODE args`` for each mode, each in its own process.
+
+    Prints a line for each mode whose worker failed (padded to `width`);
+    returns the exit status for the whole run: 1 if any failed, else 0.
+    """
+    failed = 0
+    for mode in modes:
+        worker = ['--worker', mode] + list(args)
+        if compiledir:
+            worker += ['--compiledir', compiledir]
+        code, result, tail = spawn(os.path.abspath(script), worker,
+                                   timeout=timeout)
+        if code != 0 or result is None:
+            print('%-*s failed: %s' % (width, mode, tail), flush=True)
+            failed += 1
+    return 1 if failed else 0

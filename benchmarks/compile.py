@@ -218,20 +218,11 @@ def main(argv=None):
         return 2
     print('%-12s %5s  %s' % ('mode', 'layers', '  '.join(
         '%7s' % c for c in COLUMNS)), flush=True)
-    failed = 0
-    for mode in modes:
-        args = ['--worker', mode, '--sizes'] + [str(s) for s in opts.sizes]
-        args += ['--units', str(opts.units), '--rounds', str(opts.rounds),
-                 '--blas', opts.blas]
-        if opts.compiledir:
-            args += ['--compiledir', opts.compiledir]
-        code, result, tail = _stack.spawn(os.path.abspath(__file__), args,
-                                          timeout=3600)
-        if code != 0 or result is None:
-            print('%-12s failed: %s' % (mode, tail), flush=True)
-            failed += 1
-    return 1 if failed else 0
-
+    args = ['--sizes'] + [str(s) for s in opts.sizes]
+    args += ['--units', str(opts.units), '--rounds', str(opts.rounds),
+             '--blas', opts.blas]
+    return _stack.run_workers(__file__, modes, args, opts.compiledir,
+                              timeout=3600, width=12)
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -191,20 +191,11 @@ def main(argv=None):
         print('nothing to measure: no Theano-family backend is installed '
               'here')
         return 2
-    failed = 0
-    for mode in modes:
-        args = ['--worker', mode, '--side', str(opts.side), '--py-side',
-                str(opts.py_side), '--rounds', str(opts.rounds),
-                '--max-time', str(opts.max_time), '--blas', opts.blas]
-        if opts.compiledir:
-            args += ['--compiledir', opts.compiledir]
-        code, result, tail = _stack.spawn(os.path.abspath(__file__), args,
-                                          timeout=1200)
-        if code != 0 or result is None:
-            print('%-15s failed: %s' % (mode, tail), flush=True)
-            failed += 1
-    return 1 if failed else 0
-
+    args = ['--side', str(opts.side), '--py-side', str(opts.py_side),
+            '--rounds', str(opts.rounds), '--max-time', str(opts.max_time),
+            '--blas', opts.blas]
+    return _stack.run_workers(__file__, modes, args, opts.compiledir,
+                              timeout=1200, width=15)
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -259,7 +259,6 @@ def _pair_result(times, a, b):
 
 def warm_worker(spec):
     """Build, warm compile and run of both formulations, interleaved."""
-    import numpy as np
     mode, backend, net, params, uses_lasagne, weights = _setup(spec)
     result = {'params': len(params), 'floats': sum(w.size for w in weights),
               'lasagne': uses_lasagne, 'errors': {}, 'pairs': {}}
