@@ -1,0 +1,63 @@
+"""pytest plugin for make mutation (tools/mutation.py): which tests judge a mutant.
+
+mutmut runs, for each mutant, the tests that called the mutated function
+while it recorded its statistics. In a worker (``MUTANT_UNDER_TEST`` names a
+mutant), this plugin keeps of those only the tests in the files that judge
+the mutant's module (``LASAGNE_REG_MUTATION_TESTS``, a JSON map from module
+name to test files, written by tools/mutation.py) and orders them file by
+file in the map's order, the module's own test file first, in source order
+within a file: the likeliest killers run first (mutmut stops at the first
+failure) and a module-scoped fixture is built once. The statistics run and
+the clean run (no mutant) keep every test.
+
+The root conftest.py calls ``lasagne_reg.compat.install()`` when it is
+imported, at the start of every pytest session, before any test: that is
+set-up, not a test. It runs here with no mutant active (and records no
+statistics), so a mutant of compat is judged by the tests that call compat
+themselves, and mutmut's forced-fail check is not stopped at the conftest.
+"""
+import json
+import os
+
+import pytest
+
+_NO_MUTANT = ('', 'stats', 'fail', 'mutant_generation')
+
+
+def _files_for(mutant):
+    """The test files that judge `mutant`, or None for every file."""
+    table = json.loads(os.environ.get('LASAGNE_REG_MUTATION_TESTS', '{}'))
+    module = mutant.rpartition('.')[0]
+    return table.get(module)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    saved = os.environ.get('MUTANT_UNDER_TEST')
+    os.environ['MUTANT_UNDER_TEST'] = ''
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ['MUTANT_UNDER_TEST']
+        else:
+            os.environ['MUTANT_UNDER_TEST'] = saved
+
+
+def pytest_collection_modifyitems(session, config, items):
+    mutant = os.environ.get('MUTANT_UNDER_TEST', '')
+    if mutant in _NO_MUTANT:
+        return
+    files = _files_for(mutant)
+    if files is None:
+        return
+    rank = {path: i for i, path in enumerate(files)}
+    kept, dropped = [], []
+    for item in items:
+        path = item.nodeid.split('::')[0]
+        (kept if path in rank else dropped).append(item)
+    kept.sort(key=lambda item: (rank[item.nodeid.split('::')[0]],
+                                item.location[1] or 0))
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
