@@ -15,6 +15,12 @@ imported, at the start of every pytest session, before any test: that is
 set-up, not a test. It runs here with no mutant active (and records no
 statistics), so a mutant of compat is judged by the tests that call compat
 themselves, and mutmut's forced-fail check is not stopped at the conftest.
+
+Tests that start fresh interpreters (compat's, the demo's) hand them the
+mutant through the environment, so a mutant is judged there too. While
+mutmut records its statistics, though, those interpreters run the original
+code: mutmut's recording needs its configuration from the working
+directory, which theirs is not (the statistics see only this process).
 """
 import json
 import os
@@ -29,6 +35,18 @@ def _files_for(mutant):
     table = json.loads(os.environ.get('LASAGNE_REG_MUTATION_TESTS', '{}'))
     module = mutant.rpartition('.')[0]
     return table.get(module)
+
+
+def pytest_configure(config):
+    # mutmut keeps the mode in this process too: only children lose it
+    if os.environ.get('MUTANT_UNDER_TEST') == 'stats':
+        config._mutation_stats = os.environ.pop('MUTANT_UNDER_TEST')
+
+
+def pytest_unconfigure(config):
+    saved = getattr(config, '_mutation_stats', None)
+    if saved is not None:
+        os.environ['MUTANT_UNDER_TEST'] = saved
 
 
 @pytest.hookimpl(hookwrapper=True)
