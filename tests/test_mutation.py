@@ -59,6 +59,12 @@ def test_every_module_is_judged_by_test_files_that_exist(module):
         assert os.path.exists(os.path.join(ROOT, f)), (module, f)
 
 
+def test_modules_without_functions_have_no_mutants_to_judge():
+    assert not mutation.has_functions('lasagne_reg/__init__.py')
+    assert not mutation.has_functions('lasagne_reg/compat/__main__.py')
+    assert mutation.has_functions('lasagne_reg/_ops.py')
+
+
 def test_a_module_judges_by_its_own_tests_first():
     assert mutation.tests_for('lasagne_reg/penalties.py') == [
         'tests/test_penalties.py']

@@ -31,6 +31,7 @@ the survivors listed as equivalent, by name, in docs/contributing.rst.
 Survivors, with their diffs, are written to .cache/mutation/survivors.txt.
 """
 import argparse
+import ast
 import fnmatch
 import glob
 import json
@@ -109,6 +110,15 @@ def modules():
                   for p in found)
 
 
+def has_functions(module, root=ROOT):
+    """True if `module` defines a function or method (mutmut mutates only
+    those: a module of imports and constants has no mutants)."""
+    with open(os.path.join(root, module)) as f:
+        tree = ast.parse(f.read())
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+               for node in ast.walk(tree))
+
+
 def dotted(module):
     """'lasagne_reg/compat/__init__.py' -> 'lasagne_reg.compat'."""
     name = module[:-len('.py')].replace('/', '.')
@@ -148,7 +158,7 @@ def _config(selected, selection):
     lines += ['only_mutate ='] + ['    ' + m for m in selected]
     lines += ['do_not_mutate ='] + ['    ' + m for m in sorted(NOT_MUTATED)]
     lines += ['also_copy =', '    conftest.py', '    pytest.ini',
-              '    benchmarks', '    mutation_plugin.py']
+              '    benchmarks', '    tools', '    mutation_plugin.py']
     lines += ['pytest_add_cli_args_test_selection ='] + [
         '    ' + a for a in selection]
     lines += ['pytest_add_cli_args =', '    -p', '    mutation_plugin',
@@ -161,7 +171,7 @@ def prepare(work, selected, selection):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     ignore = shutil.ignore_patterns('__pycache__', '*.pyc')
-    for name in (PACKAGE, 'tests', 'benchmarks'):
+    for name in (PACKAGE, 'tests', 'benchmarks', 'tools'):
         shutil.copytree(os.path.join(ROOT, name), os.path.join(work, name),
                         ignore=ignore)
     for name in ('conftest.py', 'pytest.ini'):
@@ -345,7 +355,11 @@ def main(argv=None):
                          % (PACKAGE, ', '.join(unknown)))
         selection = []
         for m in selected:
-            selection += [f for f in tests_for(m) if f not in selection]
+            if has_functions(m):
+                selection += [f for f in tests_for(m) if f not in selection]
+        if not selection:
+            parser.error('nothing to mutate: no function in %s'
+                         % ', '.join(selected))
 
     started = time.time()
     if not args.table:
