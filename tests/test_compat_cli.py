@@ -388,3 +388,25 @@ def test_probe_of_an_interpreter_that_dies_reports_its_last_words(
     assert error == 'exit status 3: last words ' + 'x' * 289
     monkeypatch.setattr(_cli, '_PROBE', 'import sys; sys.exit(4)\n')
     assert _cli._probe() == {'error': 'exit status 4: no output'}
+
+
+def test_help_says_what_each_option_does(capsys):
+    with pytest.raises(SystemExit) as info:
+        _cli.main(['--help'])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith('usage: python -m lasagne_reg.compat enable    '
+                          'compat for every process of this environment\n')
+    text = ' '.join(out.split())
+    # argparse may break the path at a hyphen: compare it without blanks
+    assert ("(default:this environment's,%s)" % _site.site_dir()).replace(
+        ' ', '') in ''.join(out.split())
+    for said in (
+            'Make Theano 1.0.5 and Lasagne import and run fast in this '
+            'Python environment.',
+            '{enable,disable,status}',
+            '--site-dir DIR the site-packages directory to act on (default:',
+            '--no-import-check status: do not import theano in a fresh '
+            'interpreter (that can take a minute the first time, while '
+            'Theano compiles)'):
+        assert said in text, said

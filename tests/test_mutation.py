@@ -141,5 +141,16 @@ def test_mutmut_config_mutates_the_copy_with_the_plugin():
     selection = lines.index('pytest_add_cli_args_test_selection =')
     assert lines[selection + 1:selection + 4] == [
         '    tests/test_regularization.py', '    -k', '    sum']
-    assert lines[-4:] == ['    -p', '    mutation_plugin', '    -p',
-                          '    no:cacheprovider']
+    args = lines.index('pytest_add_cli_args =')
+    assert lines[args + 1:args + 5] == ['    -p', '    mutation_plugin',
+                                        '    -p', '    no:cacheprovider']
+    for test in mutation.INCOMPATIBLE:
+        assert '    ' + test in lines[args + 5:]
+
+
+def test_tests_deselected_on_mutmuts_copy_exist_and_say_why():
+    for test, reason in mutation.INCOMPATIBLE.items():
+        path, _, name = test.partition('::')
+        with open(os.path.join(ROOT, path)) as f:
+            assert 'def %s(' % name in f.read(), test
+        assert len(reason) > 20

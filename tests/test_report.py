@@ -207,3 +207,18 @@ def test_package_exports_the_report():
     for name in ('penalty_breakdown', 'format_breakdown'):
         assert name in lasagne_reg.__all__
         assert getattr(lasagne_reg, name).__doc__
+
+
+def test_table_helper_aligns_text_left_and_numbers_right():
+    # the layout the demo prints: one text column, a rule under the header
+    from lasagne_reg.report import _table
+    table = _table([('setting', 'acc', 'zeros'), ('l2', '97.5%', '0.0%'),
+                    ('l1_proximal', '9.1%', '100.0%')], left=1, rule=True)
+    assert table.split('\n') == [
+        'setting        acc   zeros',
+        '-----------  -----  ------',
+        'l2           97.5%    0.0%',
+        'l1_proximal   9.1%  100.0%']
+    # the breakdown's layout: two text columns, no rule, no trailing blanks
+    assert _table([('a', 'bb', 'c'), ('ccc', 'd', '1')]).split('\n') == [
+        'a    bb  c', 'ccc  d   1']

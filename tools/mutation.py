@@ -69,7 +69,7 @@ TESTS = {
                                 'tests/test_regularization.py'],
     'lasagne_reg/penalties.py': ['tests/test_penalties.py'],
     'lasagne_reg/updates.py': ['tests/test_updates.py'],
-    'lasagne_reg/report.py': ['tests/test_report.py', 'tests/test_demo.py'],
+    'lasagne_reg/report.py': ['tests/test_report.py'],
     'lasagne_reg/demo.py': ['tests/test_demo.py'],
     'lasagne_reg/compat/*': ['tests/test_compat*.py'],
     'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
@@ -83,6 +83,14 @@ SCOPE = {
     'lasagne_reg/demo.py': ['x_format_table', 'x__checked_results',
                             'x__positive_int', 'x__setting_list',
                             'x__check_environment'],
+}
+
+#: Tests that cannot pass on mutmut's copy, and why: deselected there.
+INCOMPATIBLE = {
+    'tests/test_validate.py::'
+    'test_a_filter_that_selects_nothing_warns_and_gives_zero':
+        "asserts the warning's frame (its stacklevel), and mutmut's "
+        'trampoline adds two frames to every call of a mutated function',
 }
 
 #: Modules not mutated, and why.
@@ -163,6 +171,8 @@ def _config(selected, selection):
         '    ' + a for a in selection]
     lines += ['pytest_add_cli_args =', '    -p', '    mutation_plugin',
               '    -p', '    no:cacheprovider']
+    for test in sorted(INCOMPATIBLE):
+        lines += ['    --deselect', '    ' + test]
     return '\n'.join(lines) + '\n'
 
 
