@@ -480,3 +480,15 @@ def test_the_new_value_keeps_the_dtype_of_the_update_it_replaces(
     expected = (u - 0.1 * w0 if transform is decoupled_weight_decay
                 else soft_threshold(u, 0.1))
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+def test_an_update_given_as_a_number(bk, transform, argname):
+    # an update rule may reset a parameter to a constant
+    w0 = np.array([0.5, -2.0])
+    W = bk.shared(w0, name='W')
+    new = transform(collections.OrderedDict([(W, 0.25)]), [W],
+                    **{argname: 0.1})
+    expected = (0.25 - 0.1 * w0 if transform is decoupled_weight_decay
+                else soft_threshold(np.full(2, 0.25), 0.1))
+    np.testing.assert_allclose(bk.evaluate(new[W]), expected, rtol=1e-12)
