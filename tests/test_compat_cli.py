@@ -166,6 +166,9 @@ def test_bytecode_that_cannot_be_written_is_not_an_error(tmp_path):
 
 # -- status -----------------------------------------------------------------
 
+REAL_FIND = _blas.find
+FAKE_BLAS = _blas.Blas('OpenBLAS 0.3.0 from scipy-openblas32', '/opt/b',
+                       '-L/opt/b -lscipy_openblas', [])
 VERSIONS = {'numpy': '1.23.5', 'Theano': '1.0.5', 'Lasagne': '0.1',
             'setuptools': '65.5.0'}
 
@@ -185,6 +188,7 @@ def machine(monkeypatch):
     monkeypatch.setattr(_cli, '_cxx', lambda: m.cxx)
     monkeypatch.setattr(_cli, '_probe', lambda with_install=False: (
         m.calls.append(with_install) or m.probes[with_install]))
+    monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
     monkeypatch.setenv('THEANO_FLAGS', '')
     monkeypatch.setenv('THEANORC', os.devnull)
     return m
@@ -205,6 +209,8 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     assert rows['Theano'] == '1.0.5' and rows['Lasagne'] == '0.1'
     assert rows['compat'] == 'enabled (%s)' % tmp_path
     assert rows['C++ compiler'] == 'g++ (/usr/bin/g++)'
+    assert rows['BLAS'] == ('OpenBLAS 0.3.0 from scipy-openblas32 '
+                            '(/opt/b)')
     assert rows['import'] == ("theano and lasagne import in a fresh "
                               "interpreter (Theano blas.ldflags="
                               "'-L/x -lscipy_openblas')")
@@ -337,7 +343,9 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
 
 
 @pytest.mark.lasagne    # scipy-openblas32 comes with the Theano stack
-def test_status_blas_row_names_the_blas_found(machine, tmp_path, capsys):
+def test_status_blas_row_names_the_blas_found(machine, tmp_path, capsys,
+                                              monkeypatch):
+    monkeypatch.setattr(_blas, 'find', REAL_FIND)
     _site.enable(str(tmp_path))
     blas, _ = _blas.find()
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
