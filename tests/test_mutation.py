@@ -91,7 +91,13 @@ def test_scope_selects_mutants_by_function():
     assert mutation.dotted('lasagne_reg/compat/__init__.py') == \
         'lasagne_reg.compat'
     assert mutation.patterns_for('lasagne_reg/compat/__init__.py') == [
-        'lasagne_reg.compat.*']
+        'lasagne_reg.compat.x*']
+    assert mutation.in_scope('lasagne_reg/compat/__init__.py',
+                             'lasagne_reg.compat.x\u01c1InstallReport\u01c1'
+                             '__repr____mutmut_2')
+    assert not mutation.in_scope('lasagne_reg/compat/__init__.py',
+                                 'lasagne_reg.compat._flags.x_parse__mutmut_1')
+    assert mutation.patterns_for('lasagne_reg/__init__.py') == []
 
 
 def test_documented_equivalents_name_existing_functions():
