@@ -5,9 +5,11 @@ while it recorded its statistics. In a worker (``MUTANT_UNDER_TEST`` names a
 mutant), this plugin keeps of those only the tests in the files that judge
 the mutant's module (``LASAGNE_REG_MUTATION_TESTS``, a JSON map from module
 name to test files, written by tools/mutation.py) and orders them file by
-file in the map's order, the module's own test file first, in source order
-within a file: the likeliest killers run first (mutmut stops at the first
-failure) and a module-scoped fixture is built once. The statistics run and
+file in the map's order, the module's own test file first, and within a
+file the tests without a module-scoped fixture (a trained demo, a
+virtualenv) first, in source order: the likeliest and cheapest killers run
+first (mutmut stops at the first failure) and a module-scoped fixture is
+built once. The statistics run and
 the clean run (no mutant) keep every test.
 
 The root conftest.py calls ``lasagne_reg.compat.install()`` when it is
@@ -62,6 +64,16 @@ def pytest_load_initial_conftests(early_config, parser, args):
             os.environ['MUTANT_UNDER_TEST'] = saved
 
 
+def _shares_setup(item):
+    """1 if `item` needs a module- or class-scoped fixture (a trained demo,
+    a virtualenv): built once per worker, it is cheaper to try the tests
+    that need none first."""
+    info = getattr(item, '_fixtureinfo', None)
+    defs = getattr(info, 'name2fixturedefs', {}) or {}
+    return int(any(d.scope in ('module', 'class', 'package')
+                   for fixturedefs in defs.values() for d in fixturedefs))
+
+
 def pytest_collection_modifyitems(session, config, items):
     mutant = os.environ.get('MUTANT_UNDER_TEST', '')
     if mutant in _NO_MUTANT:
@@ -75,7 +87,7 @@ def pytest_collection_modifyitems(session, config, items):
         path = item.nodeid.split('::')[0]
         (kept if path in rank else dropped).append(item)
     kept.sort(key=lambda item: (rank[item.nodeid.split('::')[0]],
-                                item.location[1] or 0))
+                                _shares_setup(item), item.location[1] or 0))
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = kept
