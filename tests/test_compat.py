@@ -771,7 +771,7 @@ def _fake_package(monkeypatch, tmp_path, name='pkg', library=True):
 
 def test_blas_found_in_a_package_gives_the_flags_for_it(monkeypatch,
                                                         tmp_path):
-    lib = _fake_package(monkeypatch, tmp_path)
+    lib = _fake_package(monkeypatch, tmp_path, name='OpenBLAS-X11')
     blas, why_not = _blas.find()
     assert why_not == ''
     assert blas.name == 'OpenBLAS 9.9 from scipy-openblas32'

@@ -19,6 +19,17 @@ import pytest
 from lasagne_reg.compat import _blas, _cli, _site
 
 
+@pytest.fixture(autouse=True)
+def this_environment(tmp_path_factory, monkeypatch):
+    """A stand-in for this environment's site-packages: whatever a test
+    (or a broken enable) does, the environment running the tests is never
+    enabled."""
+    purelib = str(tmp_path_factory.mktemp('this-env-site'))
+    paths = dict(sysconfig.get_paths(), purelib=purelib)
+    monkeypatch.setattr(sysconfig, 'get_paths', lambda *a, **k: paths)
+    return purelib
+
+
 def _cli_run(capsys, *argv):
     code = _cli.main(list(argv))
     out, err = capsys.readouterr()
@@ -104,8 +115,8 @@ def test_disable_that_cannot_remove_says_so(tmp_path, capsys, monkeypatch):
 
 
 def test_the_default_directory_is_this_environments_site_packages(
-        monkeypatch, capsys):
-    purelib = sysconfig.get_paths()['purelib']
+        monkeypatch, capsys, this_environment):
+    purelib = this_environment
     assert _site.site_dir() == os.path.abspath(purelib)
     assert _site.site_dir('relative/dir') == os.path.abspath('relative/dir')
     seen = []
@@ -119,7 +130,9 @@ def test_usage_names_the_three_commands(capsys):
         _cli.main(['frobnicate'])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert "invalid choice: 'frobnicate'" in err
+    assert err.splitlines()[-1].startswith(
+        "python -m lasagne_reg.compat: error: argument command: invalid "
+        "choice: 'frobnicate'")
     for command in ('enable', 'disable', 'status'):
         assert 'python -m lasagne_reg.compat %s' % command in err
 
@@ -167,6 +180,7 @@ def test_bytecode_that_cannot_be_written_is_not_an_error(tmp_path):
 # -- status -----------------------------------------------------------------
 
 REAL_FIND = _blas.find
+REAL_CXX = _cli._cxx
 FAKE_BLAS = _blas.Blas('OpenBLAS 0.3.0 from scipy-openblas32', '/opt/b',
                        '-L/opt/b -lscipy_openblas', [])
 VERSIONS = {'numpy': '1.23.5', 'Theano': '1.0.5', 'Lasagne': '0.1',
@@ -330,6 +344,7 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
     assert code == 0
     assert _rows(out)['BLAS'] == ("your blas.ldflags='-lopenblas' "
                                   "(blas.ldflags=-lopenblas)")
+    assert _todo(out) == []            # the user's choice needs nothing
     monkeypatch.setattr(_blas, 'find', lambda: (None, 'none here (pip '
                                                 'install it)'))
     monkeypatch.setenv('THEANO_FLAGS', 'floatX=float32')
@@ -375,7 +390,7 @@ def test_compiler_follows_the_cxx_flag(monkeypatch):
 def test_probe_reads_the_last_line_of_a_fresh_interpreter(monkeypatch,
                                                           capsys):
     monkeypatch.setattr(_cli, '_PROBE', 'import json, os\n'
-                        'print("noise")\n'
+                        'print("noise")\nprint("{}")\n'
                         'print(json.dumps({"compat": '
                         'os.environ.get("LASAGNE_REG_COMPAT"), '
                         '"installed": "lasagne_reg.compat" in '
@@ -384,7 +399,9 @@ def test_probe_reads_the_last_line_of_a_fresh_interpreter(monkeypatch,
     assert _cli._probe() == {'compat': None, 'installed': False}
     assert _cli._probe(with_install=True) == {'compat': '0',
                                               'installed': True}
-    assert 'Checking that theano imports' in capsys.readouterr().err
+    assert capsys.readouterr().err == 2 * (
+        'Checking that theano imports in a fresh interpreter (up to a minute '
+        'the first time, while Theano compiles)...\n')
 
 
 def test_probe_of_an_interpreter_that_dies_reports_its_last_words(
@@ -418,3 +435,47 @@ def test_help_says_what_each_option_does(capsys):
             'interpreter (that can take a minute the first time, while '
             'Theano compiles)'):
         assert said in text, said
+
+
+def test_status_rows_without_theano_flags_in_the_environment(
+        machine, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv('THEANO_FLAGS')
+    monkeypatch.setattr(_cli, '_cxx', REAL_CXX)
+    _site.enable(str(tmp_path))
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
+                            '--no-import-check')
+    rows = _rows(out)
+    gxx = shutil.which('g++')
+    assert rows['C++ compiler'] == ('g++ (%s)' % gxx if gxx else 'none found')
+    assert rows['BLAS'] == 'OpenBLAS 0.3.0 from scipy-openblas32 (/opt/b)'
+
+
+def test_status_enable_advice_in_full(machine, tmp_path, capsys):
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
+                            '--no-import-check')
+    assert _todo(out) == [
+        'enable compat once for this environment: python -m '
+        'lasagne_reg.compat enable (or call lasagne_reg.compat.install() '
+        'before importing theano)']
+
+
+@pytest.mark.lasagne       # a real probe: theano imports, Lasagne does not
+def test_status_of_theano_without_lasagne_through_a_real_probe(
+        tmp_path, capsys, monkeypatch):
+    # a lasagne that is not there, ahead of the installed one
+    hidden = tmp_path / 'hide' / 'lasagne'
+    hidden.mkdir(parents=True)
+    (hidden / '__init__.py').write_text(
+        'raise ModuleNotFoundError("No module named \'lasagne\'", '
+        'name="lasagne")\n')
+    monkeypatch.setenv('PYTHONPATH', os.pathsep.join(
+        [str(hidden.parent)] + [p for p in [os.environ.get('PYTHONPATH')]
+                                if p]))
+    probe = _cli._probe()
+    assert probe.get('theano') is True and 'error' not in probe, probe
+    assert 'lasagne' not in probe
+    # and one whose lasagne is there but broken still fails
+    (hidden / '__init__.py').write_text('import no_such_module_here\n')
+    probe = _cli._probe()
+    assert probe['error'] == ("ModuleNotFoundError: No module named "
+                              "'no_such_module_here'")

@@ -204,6 +204,17 @@ def environment(test_map):
     return env
 
 
+def enabled_here():
+    """compat's start-up hook files in this virtualenv (a mutant of
+    ``enable`` that ignores ``--site-dir`` would write them here, and every
+    later process of the virtualenv would run compat)."""
+    import sysconfig
+    site = sysconfig.get_paths()['purelib']
+    return [os.path.join(site, n) for n in ('lasagne_reg_compat.pth',
+                                            '_lasagne_reg_compat.py')
+            if os.path.exists(os.path.join(site, n))]
+
+
 def run_mutmut(work, patterns, jobs, env, log_path):
     """mutmut run in `work`; its output goes to `log_path`. Returns its rc."""
     cmd = [sys.executable, '-m', 'mutmut', 'run', '--max-children',
@@ -371,6 +382,11 @@ def main(argv=None):
                          % ', '.join(selected))
 
     started = time.time()
+    if not args.table and enabled_here():
+        print('compat is enabled in this virtualenv (%s): the tests would '
+              'not see it as a user does. Remove those files first.'
+              % ', '.join(enabled_here()))
+        return 1
     if not args.table:
         test_map = prepare(work, selected, selection)
         patterns = [p for m in selected for p in patterns_for(m)]
@@ -386,6 +402,9 @@ def main(argv=None):
             print('\nmutmut failed (exit status %d)' % rc)
             return 1
 
+    if enabled_here():
+        print('warning: a mutant enabled compat in this virtualenv (%s): '
+              'remove those files' % ', '.join(enabled_here()))
     found = results(work, selected)
     equivalent = documented()
     rows = {m: count(found[m], equivalent) for m in selected}
