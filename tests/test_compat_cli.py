@@ -479,3 +479,16 @@ def test_status_of_theano_without_lasagne_through_a_real_probe(
     probe = _cli._probe()
     assert probe['error'] == ("ModuleNotFoundError: No module named "
                               "'no_such_module_here'")
+
+
+def test_status_of_a_lasagne_checkout_without_metadata(machine, tmp_path,
+                                                       capsys):
+    # Lasagne master from a git checkout on PYTHONPATH: it imports, but no
+    # distribution says so; nothing to install then
+    _site.enable(str(tmp_path))
+    del machine.versions['Lasagne']
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path))
+    assert code == 0
+    assert _rows(out)['Lasagne'] == 'not installed'
+    assert _rows(out)['import'].startswith('theano and lasagne import')
+    assert out.endswith('Nothing to do.\n')
