@@ -1,6 +1,7 @@
 # make demo  - the main job: train a small Lasagne MLP with each regularizer
 # make test  - every test and doctest, on each backend in its own virtualenv
 # make docs  - the Sphinx site (warnings are errors)
+# make mutation - mutation testing (mutmut) of every module, per-module table
 #
 # Each virtualenv is created on first use from pinned requirements/*.txt with
 # only Python 3.11 and pip. The compile caches of Theano, PyTensor (Numba's
@@ -19,7 +20,8 @@ PYTENSOR_TEST_FLAGS := base_compiledir=$(CACHE)/pytensor$(if $(PYTENSOR_FLAGS),$
 AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench clean
+.PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench \
+  mutation mutation-smoke clean
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
 # requirements and lasagne_reg installed in it (editable)
@@ -46,6 +48,10 @@ endef
 
 .venv-aesara/.installed: requirements/aesara.txt requirements/test.txt setup.py
 	$(call make-venv,.venv-aesara,requirements/aesara.txt)
+
+# .venv-mutation: the Theano stack's pins plus mutmut (make mutation)
+.venv-mutation/.installed: requirements/mutation.txt requirements/theano.txt requirements/demo.txt requirements/test.txt setup.py
+	$(call make-venv,.venv-mutation,requirements/mutation.txt)
 
 # the demo's and the docs' packages (tqdm, matplotlib, scikit-learn, Sphinx)
 # go into .venv on top of it, with their own stamp: changing them does not
@@ -100,6 +106,18 @@ bench: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python benchmarks/kernels.py
 	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/run.py $(BENCH_OPTS)
+
+# mutation testing of every module on the Theano stack (tools/mutation.py,
+# mutmut; not part of make test: it takes a while), then a per-module table.
+# MUTATION_OPTS='--module lasagne_reg/report.py' mutates one module.
+# mutation-smoke checks the set-up in seconds on one small module.
+MUTATION_OPTS ?=
+
+mutation: .venv-mutation/.installed
+	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv-mutation/bin/python tools/mutation.py $(MUTATION_OPTS)
+
+mutation-smoke: .venv-mutation/.installed
+	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv-mutation/bin/python tools/mutation.py --smoke
 
 clean:
 	rm -rf .venv .venv-* .cache docs/_build

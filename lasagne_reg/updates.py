@@ -166,7 +166,8 @@ def _decay_rule(new, param, coeff):
 
 def _proximal_rule(new, param, coeff):
     T = _backend.tensor_module(param)
-    threshold = _ops.like(coeff, new)
+    # in the parameter's dtype: `new` may be a plain number (a reset)
+    threshold = _ops.like(coeff, param)
     # new - clip(new, -t, t) is sign(new) * max(|new| - t, 0), with +0.0
     # (not -0.0) where the weight is thresholded to zero
     return new - T.clip(new, -threshold, threshold)

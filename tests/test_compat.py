@@ -6,6 +6,8 @@ script sees; the ``enable``/``disable`` tests do so in a virtualenv of their
 own (tests/_support.fresh_env), whose site-packages they write to.
 """
 import ctypes
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
@@ -612,3 +614,418 @@ def test_enable_into_a_missing_directory_fails_clearly(tmp_path):
                                '--site-dir', str(tmp_path / 'nope')])
     assert out.returncode == 1
     assert 'no such directory' in out.stderr and 'site-packages' in out.stderr
+
+
+# -- flags: parsing and .theanorc, in detail ---------------------------------
+
+def test_flags_parse_skips_empty_items_anywhere():
+    # "$THEANO_FLAGS,x" with THEANO_FLAGS empty, or a doubled comma
+    assert _flags.parse(',floatX=float32,, device = cpu ,') == [
+        ('floatX', 'float32'), ('device', ' cpu')]
+    assert _flags.parse('cxx=,blas.ldflags') == [('cxx', ''),
+                                                 ('blas.ldflags', '')]
+    assert _flags.user_value('blas.ldflags', 'a=1,,blas.ldflags=-lb', {}) \
+        == '-lb'
+    assert _flags.user_value('gcc.cxxflags', 'floatX=float32',
+                             {'gcc.cxxflags': '-O2'}) == '-O2'
+    assert _flags.user_value('gcc.cxxflags', 'gcc.cxxflags=',
+                             {'gcc.cxxflags': '-O2'}) == ''
+
+
+def test_theanorc_in_the_home_directory_is_read(tmp_path, monkeypatch):
+    monkeypatch.delenv('THEANORC', raising=False)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    assert _flags.theanorc_values() == {}
+    (tmp_path / '.theanorc').write_text('[gcc]\ncxxflags = -O2\n')
+    assert _flags.theanorc_values() == {'gcc.cxxflags': '-O2'}
+    (tmp_path / '.theanorc.txt').write_text('[blas]\nldflags =\n'
+                                            '[gcc]\ncxxflags = -O3\n')
+    # both files, the second one winning where they overlap (as in Theano)
+    assert _flags.theanorc_values() == {'gcc.cxxflags': '-O3',
+                                        'blas.ldflags': ''}
+
+
+def test_theanorc_takes_a_path_list(tmp_path, monkeypatch):
+    first, second = tmp_path / 'a', tmp_path / 'b'
+    first.write_text('[gcc]\ncxxflags = -O2 %(not)s interpolated\n')
+    second.write_text('[blas]\nldflags = -lblas\n')
+    monkeypatch.setenv('THEANORC', os.pathsep.join(
+        ['', str(first), str(tmp_path / 'missing'), str(second)]))
+    assert _flags.theanorc_values() == {
+        'gcc.cxxflags': '-O2 %(not)s interpolated', 'blas.ldflags': '-lblas'}
+
+
+def test_a_group_of_flags_is_found_only_as_a_contiguous_run():
+    assert _flags._contains(['-a', '-b', '-c'], ['-b', '-c'])
+    assert _flags._contains(['-a', '-b', '-c'], ['-a'])
+    assert not _flags._contains(['-a', '-b', '-c'], ['-a', '-c'])
+    assert not _flags._contains(['-a', '-b'], ['-b', '-c'])
+    assert not _flags._contains([], ['-a'])
+
+
+# -- install() before theano is imported, in process ------------------------
+
+FAKE_BLAS = _blas.Blas('test BLAS 1.0', '/opt/b', '-L/opt/b -lb',
+                       ['-Dsgemm_=b_sgemm_', '-Xlinker -rpath=/opt/b'])
+NO_BLAS = 'no optimized BLAS is installed (pip install scipy-openblas32)'
+
+
+@pytest.fixture
+def before_theano(monkeypatch):
+    """install() as a process sees it before its first ``import theano``."""
+    monkeypatch.setattr(compat, 'theano_state', lambda modules=None: 'absent')
+    monkeypatch.setattr(compat, '_numpy_major', lambda: 1)
+    monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
+    monkeypatch.setenv('THEANORC', os.devnull)
+    monkeypatch.delenv('THEANO_FLAGS', raising=False)
+    return monkeypatch
+
+
+def _install_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        return compat.install()
+
+
+def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
+    before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
+    report = _install_quietly()
+    assert os.environ['THEANO_FLAGS'] == (
+        'floatX=float32,blas.ldflags=-L/opt/b -lb,'
+        'gcc.cxxflags=-Dsgemm_=b_sgemm_ -Xlinker -rpath=/opt/b')
+    assert report.flags == {
+        'blas.ldflags': '-L/opt/b -lb',
+        'gcc.cxxflags': '-Dsgemm_=b_sgemm_ -Xlinker -rpath=/opt/b'}
+    assert report.changed and report.not_applied == []
+    assert report.blas == 'test BLAS 1.0 (/opt/b)'
+    # a second call finds them there
+    again = _install_quietly()
+    assert again.flags == {} and not again.changed
+    assert again.blas == 'test BLAS 1.0 (/opt/b)'
+
+
+def test_install_on_numpy_2_adds_the_numpy_1_macros_first(before_theano):
+    before_theano.setattr(compat, '_numpy_major', lambda: 2)
+    _install_quietly()
+    assert os.environ['THEANO_FLAGS'] == (
+        'blas.ldflags=-L/opt/b -lb,gcc.cxxflags=' + ' '.join(NP2) +
+        ' -Dsgemm_=b_sgemm_ -Xlinker -rpath=/opt/b')
+
+
+def test_install_without_a_blas_warns_once_and_says_how(before_theano):
+    before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        report = compat.install()
+    assert [str(w.message) for w in caught] == [
+        "lasagne_reg.compat.install(): no optimized BLAS for Theano: "
+        "no optimized BLAS is installed (pip install scipy-openblas32); "
+        "Theano falls back to a NumPy C-API gemm about 10x slower than "
+        "numpy's matmul (an empty blas.ldflags of your own silences this)"]
+    assert caught[0].category is RuntimeWarning
+    assert os.environ['THEANO_FLAGS'] == 'blas.ldflags='
+    assert report.flags == {'blas.ldflags': ''}
+    assert report.blas == _blas.describe('')
+    assert report.not_applied == [str(caught[0].message).split(': ', 1)[1]]
+
+
+def test_an_empty_blas_ldflags_of_the_users_silences_the_warning(
+        before_theano, tmp_path):
+    before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
+    before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
+    report = _install_quietly()
+    assert os.environ['THEANO_FLAGS'] == 'blas.ldflags='
+    assert report.flags == {} and report.not_applied == []
+    assert report.blas.startswith("none: Theano's NumPy C-API fallback")
+    # the same choice made in a .theanorc
+    rc = tmp_path / 'theanorc'
+    rc.write_text('[blas]\nldflags = -lmyblas\n')
+    before_theano.setenv('THEANORC', str(rc))
+    before_theano.setenv('THEANO_FLAGS', '')
+    report = _install_quietly()
+    assert report.not_applied == [] and report.flags == {}
+    assert report.blas == 'blas.ldflags=-lmyblas'
+
+
+def test_install_after_import_names_the_flags_it_could_not_set(
+        before_theano):
+    theano_stub = type(sys)('theano')
+    theano_stub.config = type(sys)('config')
+    theano_stub.config.blas = type(sys)('blas')
+    theano_stub.config.blas.ldflags = '-lfromtheano'
+    before_theano.setitem(sys.modules, 'theano', theano_stub)
+    before_theano.setattr(compat, 'theano_state',
+                          lambda modules=None: 'imported')
+    before_theano.setattr(compat, '_numpy_major', lambda: 2)
+    before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
+    with pytest.warns(RuntimeWarning) as caught:
+        report = compat.install()
+    cxx = ' '.join(NP2 + FAKE_BLAS.cxxflags)
+    assert len(cxx) > 80
+    assert report.not_applied == [
+        'theano was imported before install(), so these THEANO_FLAGS cannot '
+        'take effect: blas.ldflags=-L/opt/b -lb, gcc.cxxflags=%s... '
+        '(restart the interpreter (or the notebook kernel) and call '
+        'lasagne_reg.compat.install() before importing theano or lasagne, '
+        'or run "python -m lasagne_reg.compat enable" once so that every '
+        'process gets it)' % cxx[:77]]
+    assert str(caught[0].message) == ('lasagne_reg.compat.install(): ' +
+                                      report.not_applied[0])
+    assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
+    assert report.flags == {} and not report.changed
+    # the BLAS is what the imported theano uses
+    assert report.blas == 'blas.ldflags=-lfromtheano'
+
+
+def test_install_after_a_failed_import_changes_no_flags(before_theano):
+    before_theano.setattr(compat, 'theano_state',
+                          lambda modules=None: 'failed')
+    before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
+    before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
+    with pytest.warns(RuntimeWarning):
+        report = compat.install()
+    assert report.not_applied == [
+        'an earlier "import theano" failed in this process and left parts of '
+        'theano loaded, so importing it again fails ("partially initialized '
+        'module \'theano\'") whatever install() does: restart the '
+        'interpreter (or the notebook kernel) and call '
+        'lasagne_reg.compat.install() before importing theano or lasagne, '
+        'or run "python -m lasagne_reg.compat enable" once so that every '
+        'process gets it']
+    assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
+    assert report.flags == {}
+    # what Theano would use: its flags as they stand, not ours
+    assert report.blas == _blas.describe('')
+
+
+def test_install_from_the_hook_warns_as_the_hook(before_theano):
+    before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
+    with pytest.warns(RuntimeWarning) as caught:
+        report = compat._install_from_hook()
+    assert str(caught[0].message) == (
+        'lasagne_reg compat (enabled in this environment): ' +
+        '; '.join(report.not_applied))
+    before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert compat._install_from_hook().not_applied == []
+
+
+def test_install_restores_what_numpy_lacks_and_serves_the_modules(
+        before_theano):
+    before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
+    before_theano.delattr(np, 'product')
+    before_theano.delattr(np, 'sctype2char')
+    fresh = _shims.CompatFinder()
+    before_theano.setattr(_shims, 'finder', lambda: fresh)
+    report = _install_quietly()
+    assert report.numpy_aliases == ['product', 'sctype2char']
+    assert np.product is np.prod
+    assert np.sctype2char(np.float64) == 'd'
+    assert np.sctype2char('float32') == 'f'
+    assert report.modules == ['theano.tensor.signal.downsample']
+    assert report.changed
+    assert _install_quietly().numpy_aliases == []
+
+
+def test_a_new_report_is_empty_and_says_so():
+    report = compat.InstallReport()
+    assert (report.flags, report.numpy_aliases, report.modules, report.blas,
+            report.not_applied) == ({}, [], [], '', [])
+    assert not report.changed
+    report.modules.append('x')
+    assert report.changed
+    assert repr(report) == ("InstallReport(flags={}, numpy_aliases=[], "
+                            "modules=['x'], blas='', not_applied=[])")
+
+
+def test_long_flag_values_are_shortened_in_messages():
+    assert compat._short('x' * 80) == 'x' * 80
+    assert compat._short('x' * 81) == 'x' * 77 + '...'
+    assert compat._numpy_major() == int(np.__version__.split('.')[0])
+
+
+# -- the BLAS: every way finding it can go --------------------------------
+
+def _fake_package(monkeypatch, tmp_path, name='pkg', library=True):
+    package = tmp_path / name
+    (package / 'lib').mkdir(parents=True)
+    if library:
+        (package / 'lib' / 'libscipy_openblas.so').write_bytes(b'')
+    spec = importlib.machinery.ModuleSpec(_blas.PACKAGE, None,
+                                          is_package=True)
+    spec.submodule_search_locations = [str(package)]
+    import importlib.util as util
+    real = util.find_spec
+    monkeypatch.setattr(util, 'find_spec', lambda n, *a: (
+        spec if n == _blas.PACKAGE else real(n, *a)))
+    monkeypatch.setattr(_blas, '_version', lambda: '9.9')
+    return str(package / 'lib')
+
+
+def test_blas_found_in_a_package_gives_the_flags_for_it(monkeypatch,
+                                                        tmp_path):
+    lib = _fake_package(monkeypatch, tmp_path, name='OpenBLAS-X11')
+    blas, why_not = _blas.find()
+    assert why_not == ''
+    assert blas.name == 'OpenBLAS 9.9 from scipy-openblas32'
+    assert blas.lib_dir == lib
+    assert blas.ldflags == '-L%s -lscipy_openblas' % lib
+    assert blas.cxxflags == ['-D%s=scipy_%s' % (n, n)
+                             for n in _blas.symbols()] + [
+                                 '-Xlinker -rpath=%s' % lib]
+    assert repr(blas) == ("Blas('OpenBLAS 9.9 from scipy-openblas32', "
+                          "lib_dir=%r)" % lib)
+    assert _blas.describe(' %s ' % blas.ldflags) == '%s (%s)' % (blas.name,
+                                                                 lib)
+    assert _blas.describe('-lopenblas') == 'blas.ldflags=-lopenblas'
+
+
+def test_blas_package_without_its_library_says_reinstall(monkeypatch,
+                                                         tmp_path):
+    lib = _fake_package(monkeypatch, tmp_path, library=False)
+    assert _blas.find() == (None, (
+        'scipy-openblas32 is installed but %s/libscipy_openblas.so is '
+        'missing; reinstall it (pip install --force-reinstall '
+        'scipy-openblas32)' % lib))
+
+
+@pytest.mark.parametrize('name', ['with space', 'with,comma', 'with=equals'])
+def test_blas_in_a_path_theanos_flags_cannot_carry_is_refused(
+        monkeypatch, tmp_path, name):
+    lib = _fake_package(monkeypatch, tmp_path, name=name)
+    assert _blas.find() == (None, (
+        "scipy-openblas32 is installed at %r, a path with a space, comma or "
+        "'=' that Theano's flags cannot carry; set blas.ldflags yourself, or "
+        "install it elsewhere" % lib))
+
+
+def test_no_blas_package_at_all(monkeypatch):
+    import importlib.util as util
+    real = util.find_spec
+
+    def broken(name, *a):
+        if name == _blas.PACKAGE:
+            raise ValueError('a module with __spec__ None')
+        return real(name, *a)
+    monkeypatch.setattr(util, 'find_spec', broken)
+    assert _blas.find() == (None, NO_BLAS)
+    assert _blas.describe('  ') == (
+        "none: Theano's NumPy C-API fallback, about 10x slower than numpy's "
+        "matmul (pip install scipy-openblas32)")
+    assert _blas.describe('-lb') == 'blas.ldflags=-lb'
+
+
+def test_blas_version_comes_from_the_distribution(monkeypatch):
+    import importlib.metadata as metadata
+    monkeypatch.setattr(metadata, 'version', lambda name: (
+        '1.2.3' if name == 'scipy-openblas32' else None))
+    assert _blas._version() == '1.2.3'
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(metadata, 'version', missing)
+    assert _blas._version() == '(version unknown)'
+
+
+# -- the shims, one by one -------------------------------------------------
+
+def test_numpy_aliases_behave_as_numpy_1_did():
+    aliases = _shims.numpy_aliases()
+    assert sorted(aliases) == ['bool', 'cast', 'complex', 'product',
+                               'sctype2char']
+    assert aliases['bool'] is bool and aliases['complex'] is complex
+    assert aliases['product'] is np.prod
+    cast = aliases['cast']['float32']([1, 2.5])
+    assert cast.dtype == np.float32 and cast.tolist() == [1.0, 2.5]
+    assert aliases['cast'][np.int16](3.7).dtype == np.int16
+    assert aliases['sctype2char'](np.complex128) == 'D'
+    assert aliases['sctype2char']('int8') == 'b'
+
+
+def test_restoring_aliases_sets_only_the_missing_ones(monkeypatch):
+    monkeypatch.delattr(np, 'cast')
+    before = np.prod
+    assert _shims.restore_numpy_aliases() == ['cast']
+    assert np.cast['float64']([1]).dtype == np.float64
+    assert np.prod is before
+    assert _shims.restore_numpy_aliases() == []
+
+
+def test_shim_modules_say_who_provides_them():
+    downsample = _shims.make_downsample()
+    assert downsample.__name__ == 'theano.tensor.signal.downsample'
+    assert downsample.__doc__ == ('Provided by lasagne_reg.compat: Theano < '
+                                  '0.9 pooling names over pool_2d.')
+    assert downsample.max_pool_2d is _shims._max_pool_2d
+    pkg = _shims.make_pkg_resources()
+    assert pkg.__name__ == 'pkg_resources'
+    assert pkg.__doc__ == ('Provided by lasagne_reg.compat: the '
+                           'get_distribution of old setuptools.')
+    dist = pkg.get_distribution('numpy')
+    assert (dist.project_name, dist.version) == ('numpy', np.__version__)
+
+
+def test_the_finder_serves_its_modules_through_import(monkeypatch):
+    fresh = _shims.CompatFinder()
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
+    monkeypatch.setattr(_shims, 'finder', lambda: fresh)
+    import importlib.util as util
+    real = util.find_spec
+    monkeypatch.setattr(util, 'find_spec', lambda n, *a: (
+        None if n == 'pkg_resources' else real(n, *a)))
+    assert _shims.install_modules() == ['theano.tensor.signal.downsample',
+                                        'pkg_resources']
+    assert _shims.install_modules() == []
+    spec = fresh.find_spec('pkg_resources')
+    assert spec.name == 'pkg_resources' and spec.loader is fresh
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.get_distribution('numpy').version == np.__version__
+    assert fresh.find_spec('pkg_resources.extern') is None
+
+
+def test_the_finder_is_appended_once_and_last(monkeypatch):
+    monkeypatch.setattr(sys, 'meta_path', [
+        f for f in sys.meta_path if not isinstance(f, _shims.CompatFinder)])
+    first = _shims.finder()
+    assert isinstance(first, _shims.CompatFinder)
+    assert sys.meta_path[-1] is first
+    assert _shims.finder() is first
+    assert sum(isinstance(f, _shims.CompatFinder) for f in sys.meta_path) == 1
+
+
+@pytest.mark.lasagne
+def _max_pool_keeping_borders(a):
+    """2x2 max pooling that keeps the partial windows at the borders."""
+    padded = np.pad(a, ((0, 0), (0, 0), (0, 1), (0, 1)),
+                    constant_values=-np.inf)
+    return padded.reshape(2, 3, 4, 2, 3, 2).max(axis=(3, 5))
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('kwargs, reference', [
+    # Theano < 0.9's defaults: borders kept (ignore_border=False), max
+    ({}, _max_pool_keeping_borders),
+    # overlapping windows (stride 1), borders ignored
+    ({'st': (1, 1), 'ignore_border': True},
+     lambda a: np.max([a[..., i:i + 6, j:j + 4] for i in (0, 1)
+                       for j in (0, 1)], axis=0)),
+    # padding and the average mode (on a 6 x 4 image)
+    ({'ignore_border': True, 'padding': (1, 1),
+      'mode': 'average_inc_pad'},
+     lambda a: np.pad(a, ((0, 0), (0, 0), (1, 1), (1, 1))).reshape(
+         2, 3, 4, 2, 3, 2).mean(axis=(3, 5))),
+])
+def test_downsample_shim_passes_every_argument_on(kwargs, reference):
+    import theano
+    import theano.tensor as T
+    x = T.tensor4()
+    data = np.random.RandomState(1).randn(2, 3, 7, 5).astype(
+        theano.config.floatX)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)  # pool_2d's default
+        f = theano.function([x], _shims._max_pool_2d(x, (2, 2), **kwargs))
+    if 'padding' in kwargs:
+        data = np.ascontiguousarray(data[..., :6, :4])
+    np.testing.assert_allclose(f(data), reference(data), rtol=1e-5)

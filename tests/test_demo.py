@@ -371,3 +371,60 @@ def test_phase_ticks_on_a_terminal():
     text = stream.getvalue()
     assert text.startswith('compiling l1 ...\rcompiling l1 ... 1 s\r')
     assert re.search(r'\rcompiling l1 \.\.\. 1\.\d s\n$', text)
+
+
+def test_table_of_given_results_in_full():
+    """format_table on results made here: every cell, formatted exactly."""
+    none = demo.Result('none', 0.98765, 0.9, None, np.array([3.0, 4.0, 0.0]),
+                       [0.1, 0.9])
+    prox = demo.Result('l1_proximal', 0.5, 0.123, 0.00012345,
+                       np.array([0.0, 0.0, 0.0, 1.0]), [0.1, 0.123])
+    assert demo.format_table([none, prox]).split('\n') == [
+        'setting      train acc  test acc  penalty  weight norm  zeros',
+        '-----------  ---------  --------  -------  -----------  -----',
+        'none             98.8%     90.0%        -         5.00  33.3%',
+        'l1_proximal      50.0%     12.3%   0.0001         1.00  75.0%']
+
+
+@pytest.mark.parametrize('argv, message', [
+    (['--backend', 'pytensor'],
+     "--backend pytensor: the demo builds its network from Lasagne's layers, "
+     "which need theano.tensor.nnet, and pytensor has no tensor.nnet. Run the "
+     "demo on Theano 1.0.5 + Lasagne 0.1 (--backend theano); lasagne_reg's "
+     "penalties and update transforms do work on pytensor."),
+    (['--settings', 'l2,dropout,,x'],
+     "argument --settings: unknown setting(s) 'dropout', 'x'; choose from "
+     "none, l2, l1, l1_l2, group_lasso, decoupled_weight_decay, "
+     "l1_proximal"),
+    (['--settings', ' , '],
+     "argument --settings: unknown setting(s) ''; choose from none, l2, l1, "
+     "l1_l2, group_lasso, decoupled_weight_decay, l1_proximal"),
+    (['--epochs', '0'],
+     "argument --epochs: expected a positive integer, got '0'"),
+    (['--epochs', 'many'],
+     "argument --epochs: expected a positive integer, got 'many'"),
+])
+def test_bad_options_messages_in_full(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        demo.main(argv)
+    err = capsys.readouterr().err
+    assert err.rstrip('\n').splitlines()[-1] == \
+        'python -m lasagne_reg.demo: error: ' + message
+
+
+def test_report_functions_messages_in_full():
+    one = demo.Result('l2', 1, 1, 0.5, np.ones(2), [1.0])
+    for report, error, args, message in (
+            (demo.format_table, ValueError, ([],),
+             'results: expected at least one Result, got none'),
+            (demo.format_table, TypeError, ([one, 'l2'],),
+             "results[1]: expected a Result, got 'l2'"),
+            (demo.format_table, TypeError, (one,),
+             'results: expected a list of lasagne_reg.demo.Result, got one '
+             'Result (put it in a list)'),
+            (demo.format_table, TypeError, (None,),
+             'results: expected a list of lasagne_reg.demo.Result, got '
+             'None')):
+        with pytest.raises(error) as info:
+            report(*args)
+        assert str(info.value) == message

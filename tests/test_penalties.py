@@ -399,3 +399,69 @@ def test_package_exports_the_new_penalties():
                  'regularize_activity'):
         assert name in lasagne_reg.__all__
         assert getattr(lasagne_reg, name).__doc__
+
+
+# -- exact messages, numpy paths, and which Gram matrix is built -----------
+
+def test_group_lasso_numpy_sums_the_norms_along_the_axis():
+    a = np.random.RandomState(7).randn(4, 3)
+    for axis, norms in ((1, np.sqrt((a ** 2).sum(axis=1))),
+                        (0, np.sqrt((a ** 2).sum(axis=0))),
+                        (-1, np.sqrt((a ** 2).sum(axis=1)))):
+        np.testing.assert_allclose(group_lasso(a, axis=axis), norms.sum(),
+                                   rtol=1e-12)
+    cube = np.random.RandomState(8).randn(2, 3, 4)
+    np.testing.assert_allclose(group_lasso(cube, axis=2),
+                               np.linalg.norm(cube, axis=2).sum(),
+                               rtol=1e-12)
+
+
+def test_activity_of_numpy_divides_by_the_first_axis():
+    batch = np.arange(12, dtype='float64').reshape(3, 4)
+    np.testing.assert_allclose(regularize_activity(batch, reg.l2),
+                               (batch ** 2).sum() / 3, rtol=1e-12)
+    # a penalty of the user's that counts (an int) is divided as a number
+    nonzero = regularize_activity(batch, lambda x: int(np.count_nonzero(x)))
+    assert nonzero == 11 / 3
+
+
+def test_scalar_errors_in_full(bk):
+    for call in (lambda: orthogonality(np.float64(1.0)),
+                 lambda: orthogonality(bk.T.scalar('s'))):
+        with pytest.raises(ValueError) as info:
+            call()
+        assert str(info.value) == ('x: expected a tensor with at least one '
+                                   'dimension, got a scalar')
+    with pytest.raises(ValueError) as info:
+        regularize_activity(np.float32(1.0), reg.l2)
+    assert str(info.value) == ('output: expected a tensor whose first axis '
+                               'is the batch, got a scalar')
+
+
+def _gram_shapes(bk, cost):
+    """Shapes of the matrix products in `cost`'s graph, evaluated."""
+    seen, stack, products = set(), [cost], []
+    while stack:
+        var = stack.pop()
+        node = var.owner
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node.op).__name__ == 'Dot':
+            products.append(node.outputs[0])
+        stack.extend(node.inputs)
+    return [v.shape for v in bk.function([], products)()]
+
+
+@pytest.mark.parametrize('shape, gram', [
+    ((50, 3), (3, 3)),          # tall: W^T W
+    ((3, 50), (3, 3)),          # wide: W W^T
+    ((5, 3, 2), (5, 5)),        # 5 filters of 3 x 2: W W^T
+    ((20, 3, 2, 1), (6, 6)),    # 20 filters of 6 weights: W^T W
+])
+def test_orthogonality_builds_the_smaller_gram_matrix(bk, shape, gram):
+    a = np.random.RandomState(9).randn(*shape)
+    cost = orthogonality(bk.shared(a))
+    assert _gram_shapes(bk, cost) == [gram]
+    np.testing.assert_allclose(bk.evaluate(cost), np_orthogonality(a),
+                               rtol=1e-10)

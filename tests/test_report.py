@@ -207,3 +207,80 @@ def test_package_exports_the_report():
     for name in ('penalty_breakdown', 'format_breakdown'):
         assert name in lasagne_reg.__all__
         assert getattr(lasagne_reg, name).__doc__
+
+
+def test_table_helper_aligns_text_left_and_numbers_right():
+    # the layout the demo prints: one text column, a rule under the header
+    from lasagne_reg.report import _table
+    table = _table([('setting', 'acc', 'zeros'), ('l2', '97.5%', '0.0%'),
+                    ('l1_proximal', '9.1%', '100.0%')], left=1, rule=True)
+    assert table.split('\n') == [
+        'setting        acc   zeros',
+        '-----------  -----  ------',
+        'l2           97.5%    0.0%',
+        'l1_proximal   9.1%  100.0%']
+    # the breakdown's layout: two text columns, then numbers
+    assert _table([('a', 'bb', '10'), ('ccc', 'd', '1')]).split('\n') == [
+        'a    bb  10', 'ccc  d    1']
+    # no trailing blanks after a short last cell of a text column
+    assert _table([('name', 'x'), ('n', 'yyy')]).split('\n') == [
+        'name  x', 'n     yyy']
+
+
+def test_table_error_messages_in_full(bk):
+    W = bk.shared(np.ones(2), name='W')
+    V = bk.shared(np.ones(2), name='V')
+    breakdown = collections.OrderedDict([(W, reg.l2(W)), (V, reg.l2(V))])
+    describe = lasagne_reg._validate.describe
+
+    def message(error, *args):
+        with pytest.raises(error) as info:
+            format_breakdown(*args)
+        return str(info.value)
+    assert message(TypeError, [(W, 1.0)]) == (
+        'breakdown: expected a mapping from parameters to penalties, as '
+        'penalty_breakdown returns, got %s' % describe([(W, 1.0)]))
+    assert message(ValueError, breakdown, [1.0]) == (
+        'values: expected 2 values (one per parameter of breakdown), got 1')
+    assert message(ValueError, breakdown, {W: 1.0}) == (
+        'values: no value for 1 parameter(s) of breakdown, first %s'
+        % describe(V))
+    assert message(TypeError, breakdown, 3.0) == (
+        'values: expected the evaluated penalties, a sequence in the order '
+        'of breakdown or a mapping from parameters to values, got float 3.0')
+    assert message(TypeError, breakdown, [1.0, np.ones(2)]) == (
+        'values[1]: expected a real scalar penalty, got %s'
+        % describe(np.ones(2)))
+    assert message(TypeError, collections.OrderedDict([(W, 'one')])) == (
+        "breakdown[0]: expected a real scalar penalty, got str 'one'")
+
+
+def test_breakdown_errors_name_the_layer_argument():
+    with pytest.raises(TypeError) as info:
+        penalty_breakdown(None, reg.l2)
+    assert str(info.value).startswith('layer: expected a layer')
+
+
+def test_table_of_keys_that_are_not_variables():
+    """Any hashable key: no name shows '-', no shape '?', a tuple shape."""
+    class Duck(object):
+        name = 'duck.W'
+        shape = (2, 3)
+
+    duck = Duck()
+    table = format_breakdown(collections.OrderedDict(
+        [('custom', 1.0), (duck, 3.0)]))
+    assert rows(table) == [['param', 'shape', 'penalty', 'share'],
+                           ['-', '?', '1', '25.0%'],
+                           ['duck.W', '(2, 3)', '3', '75.0%'],
+                           ['total', '4', '100.0%']]
+
+
+def test_table_prints_five_significant_digits_in_any_range(bk):
+    W = bk.shared(np.ones(2), name='W')
+    V = bk.shared(np.ones(2), name='V')
+    breakdown = collections.OrderedDict([(W, None), (V, None)])
+    assert rows(format_breakdown(breakdown, [1.5e-07, 123456.7]))[1:] == [
+        ['W', '(2,)', '1.5e-07', '0.0%'],
+        ['V', '(2,)', '1.2346e+05', '100.0%'],
+        ['total', '1.2346e+05', '100.0%']]

@@ -413,3 +413,82 @@ def test_proximal_sgd_on_lasagne_reaches_exact_zeros_subgradient_never(bk, L):
     for _ in range(steps):
         train(X, y)
     assert np.count_nonzero(net.W.get_value() == 0) == 0
+
+
+# -- what exactly the messages say, and the trivial cases -------------------
+
+def _message(error, call, *args, **kwargs):
+    with pytest.raises(error) as info:
+        call(*args, **kwargs)
+    return str(info.value)
+
+
+@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+def test_error_messages_in_full(bk, transform, argname):
+    p = Problem(bk)
+    kw = {argname: 0.1}
+    unnamed = bk.shared(np.ones(2))
+    assert _message(KeyError, transform, p.updates,
+                    [bk.shared(np.ones(2), name='lonely'), unnamed],
+                    **kw) == (
+        "params: 2 parameter(s) not in updates: 'lonely', %s. Pass only "
+        "parameters that the updates train (for a layer, check its tags), "
+        "or add them to the optimizer's params"
+        % lasagne_reg._validate.describe(unnamed))
+    assert _message(TypeError, transform, [1], [p.W], **kw) == (
+        'updates: expected a mapping from parameters to their new values, '
+        'such as the OrderedDict that lasagne.updates.sgd returns, got list '
+        '[1]')
+    assert _message(TypeError, transform, p.updates, 3, **kw) == (
+        'params: expected a list of parameters, or a layer or a list of '
+        'layers, got int 3')
+    assert _message(TypeError, transform, p.updates, [p.W, 'b'], **kw) == (
+        "params[1]: expected a parameter (a shared variable) or a layer, "
+        "got str 'b'")
+    assert _message(TypeError, transform, p.updates, [p.W, DuckLayer(None)],
+                    **kw) == ('params: expected a list of parameters or a '
+                              'list of layers, got a mix of both')
+
+
+@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+def test_a_zero_factor_with_a_schedule_changes_nothing(bk, transform,
+                                                       argname):
+    # 0 times anything is 0, even a shared schedule: no new expression
+    p = Problem(bk)
+    schedule = bk.shared(np.float64(0.1))
+    for kw in ({argname: schedule, 'learning_rate': 0},
+               {argname: 0, 'learning_rate': schedule}):
+        new = transform(p.updates, [p.W, p.b], **kw)
+        assert all(new[q] is p.updates[q] for q in p.updates)
+    new = transform(p.updates, [p.W], learning_rate=schedule,
+                    **{argname: schedule})
+    assert new[p.W] is not p.updates[p.W]
+
+
+@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+def test_the_new_value_keeps_the_dtype_of_the_update_it_replaces(
+        bk, transform, argname):
+    # a float64 parameter whose update an optimizer computed in float32
+    w0 = np.array([0.5, -0.05, 2.0])
+    W = bk.shared(w0, name='W')
+    step = bk.T.cast(W - 0.25, 'float32')
+    updates = collections.OrderedDict([(W, step)])
+    new = transform(updates, [W], **{argname: 0.1})
+    assert new[W].dtype == 'float32'
+    got = bk.evaluate(new[W])
+    u = (w0 - 0.25).astype(np.float32).astype(np.float64)
+    expected = (u - 0.1 * w0 if transform is decoupled_weight_decay
+                else soft_threshold(u, 0.1))
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+def test_an_update_given_as_a_number(bk, transform, argname):
+    # an update rule may reset a parameter to a constant
+    w0 = np.array([0.5, -2.0])
+    W = bk.shared(w0, name='W')
+    new = transform(collections.OrderedDict([(W, 0.25)]), [W],
+                    **{argname: 0.1})
+    expected = (0.25 - 0.1 * w0 if transform is decoupled_weight_decay
+                else soft_threshold(np.full(2, 0.25), 0.1))
+    np.testing.assert_allclose(bk.evaluate(new[W]), expected, rtol=1e-12)

@@ -23,8 +23,12 @@ try:
     out['theano'] = True
     out['cxx'] = theano.config.cxx
     out['ldflags'] = theano.config.blas.ldflags
-    import lasagne
-    out['lasagne'] = True
+    try:
+        import lasagne
+        out['lasagne'] = True
+    except ModuleNotFoundError as exc:   # not installed: status says so
+        if exc.name != 'lasagne':
+            raise
 except BaseException as exc:
     import traceback
     out['error'] = traceback.format_exception_only(type(exc), exc)[-1].strip()

@@ -1,0 +1,162 @@
+"""make mutation (tools/mutation.py) keeps up with the package it measures.
+
+These checks need no mutmut: they read the driver's tables and the docs. A
+module added to lasagne_reg/ is mutated (or said not to be, with a reason)
+and judged by test files that exist; the demo's partial scope names
+functions the demo still has; the survivors that docs/contributing.rst calls
+equivalent name functions that still exist; the table adds up.
+``make mutation-smoke`` runs mutmut itself on one module.
+"""
+import ast
+import importlib.util
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(ROOT, 'tools', name + '.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mutation = _load('mutation')
+
+
+def _functions(module):
+    """mutmut's names for the functions and methods of a module file."""
+    with open(os.path.join(ROOT, module)) as f:
+        tree = ast.parse(f.read())
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add('x_' + node.name)
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names.add('x\u01c1%s\u01c1%s' % (node.name, item.name))
+    return names
+
+
+def test_every_module_is_mutated_or_says_why_not():
+    modules = mutation.modules()
+    assert 'lasagne_reg/regularization.py' in modules
+    assert 'lasagne_reg/compat/_flags.py' in modules
+    for module, reason in mutation.NOT_MUTATED.items():
+        assert module in modules, module
+        assert len(reason) > 20
+
+
+@pytest.mark.parametrize('module', mutation.modules())
+def test_every_module_is_judged_by_test_files_that_exist(module):
+    files = mutation.tests_for(module)
+    assert files, module
+    for f in files:
+        assert os.path.exists(os.path.join(ROOT, f)), (module, f)
+
+
+def test_modules_without_functions_have_no_mutants_to_judge():
+    assert not mutation.has_functions('lasagne_reg/__init__.py')
+    assert not mutation.has_functions('lasagne_reg/compat/__main__.py')
+    assert mutation.has_functions('lasagne_reg/_ops.py')
+
+
+def test_a_module_judges_by_its_own_tests_first():
+    assert mutation.tests_for('lasagne_reg/penalties.py') == [
+        'tests/test_penalties.py']
+    assert mutation.tests_for('lasagne_reg/_validate.py')[0] == \
+        'tests/test_validate.py'
+    assert 'tests/test_compat.py' in mutation.tests_for(
+        'lasagne_reg/compat/_blas.py')
+
+
+def test_partial_scopes_name_functions_the_module_has():
+    for module, patterns in mutation.SCOPE.items():
+        functions = _functions(module)
+        for pattern in patterns:
+            assert pattern in functions, (module, pattern)
+
+
+def test_scope_selects_mutants_by_function():
+    demo = 'lasagne_reg/demo.py'
+    assert mutation.in_scope(demo, 'lasagne_reg.demo.x_format_table__mutmut_3')
+    assert not mutation.in_scope(demo, 'lasagne_reg.demo.x_train__mutmut_3')
+    ops = 'lasagne_reg/_ops.py'
+    assert mutation.in_scope(ops, 'lasagne_reg._ops.x_scale__mutmut_1')
+    assert not mutation.in_scope(ops, 'lasagne_reg._opsx.x_scale__mutmut_1')
+    assert mutation.dotted('lasagne_reg/compat/__init__.py') == \
+        'lasagne_reg.compat'
+    assert mutation.patterns_for('lasagne_reg/compat/__init__.py') == [
+        'lasagne_reg.compat.x*']
+    assert mutation.in_scope('lasagne_reg/compat/__init__.py',
+                             'lasagne_reg.compat.x\u01c1InstallReport\u01c1'
+                             '__repr____mutmut_2')
+    assert not mutation.in_scope('lasagne_reg/compat/__init__.py',
+                                 'lasagne_reg.compat._flags.x_parse__mutmut_1')
+    assert mutation.patterns_for('lasagne_reg/__init__.py') == []
+
+
+def test_documented_equivalents_name_existing_functions():
+    names = mutation.documented()
+    for name in names:
+        function = name.rsplit('__mutmut_', 1)[0]
+        module_name, _, mangled = function.rpartition('.')
+        path = module_name.replace('.', '/')
+        module = (path + '/__init__.py'
+                  if os.path.isdir(os.path.join(ROOT, path)) else path + '.py')
+        assert mangled in _functions(module), name
+
+
+def test_table_counts_and_scores():
+    statuses = {'m.x_f__mutmut_1': 'killed', 'm.x_f__mutmut_2': 'killed',
+                'm.x_f__mutmut_3': 'timeout', 'm.x_f__mutmut_4': 'survived',
+                'm.x_f__mutmut_5': 'no tests',
+                'm.x_f__mutmut_6': 'suspicious'}
+    row = mutation.count(statuses, equivalent={'m.x_f__mutmut_4',
+                                               'm.x_f__mutmut_1'})
+    assert row == {'mutants': 6, 'killed': 2, 'timeout': 1, 'survived': 1,
+                   'no tests': 1, 'other': 1, 'documented': 1,
+                   'score': 50.0}
+    empty = mutation.count({})
+    table = mutation.format_table({'lasagne_reg/a.py': row,
+                                   'lasagne_reg/b.py': empty})
+    lines = table.splitlines()
+    assert lines[0].split() == ['module', 'mutants', 'killed', 'survived',
+                                'timeout', 'no', 'tests', 'other',
+                                'documented', 'score']
+    assert lines[2].split() == ['lasagne_reg/a.py', '6', '2', '1', '1', '1',
+                                '1', '1', '50.0%']
+    assert lines[3].split() == ['lasagne_reg/b.py', '0', '0', '0', '0', '0',
+                                '0', '0', '-']
+    assert lines[4].split() == ['total', '6', '2', '1', '1', '1', '1', '1',
+                                '50.0%']
+
+
+def test_mutmut_config_mutates_the_copy_with_the_plugin():
+    text = mutation._config(['lasagne_reg/_ops.py'],
+                            ['tests/test_regularization.py', '-k', 'sum'])
+    lines = text.splitlines()
+    assert lines[:3] == ['[mutmut]', 'source_paths = lasagne_reg',
+                         'only_mutate =']
+    assert '    lasagne_reg/_ops.py' in lines
+    assert '    lasagne_reg/compat/_hook.py' in lines     # do_not_mutate
+    selection = lines.index('pytest_add_cli_args_test_selection =')
+    assert lines[selection + 1:selection + 4] == [
+        '    tests/test_regularization.py', '    -k', '    sum']
+    args = lines.index('pytest_add_cli_args =')
+    assert lines[args + 1:args + 5] == ['    -p', '    mutation_plugin',
+                                        '    -p', '    no:cacheprovider']
+    for test in mutation.INCOMPATIBLE:
+        assert '    ' + test in lines[args + 5:]
+
+
+def test_tests_deselected_on_mutmuts_copy_exist_and_say_why():
+    for test, reason in mutation.INCOMPATIBLE.items():
+        path, _, name = test.partition('::')
+        with open(os.path.join(ROOT, path)) as f:
+            assert 'def %s(' % name in f.read(), test
+        assert len(reason) > 20

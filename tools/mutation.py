@@ -1,0 +1,444 @@
+"""make mutation: mutation testing of lasagne_reg on the Theano stack (mutmut).
+
+Usage (in .venv-mutation, which ``make mutation`` builds)::
+
+    python tools/mutation.py                      # every module, then the table
+    python tools/mutation.py --module lasagne_reg/report.py [--module ...]
+    python tools/mutation.py --smoke              # one small module, seconds
+    python tools/mutation.py --table              # the table of the last run
+
+How it works. mutmut 3 writes every mutant of a function into one copy of
+the source (a trampoline picks the mutant named by ``MUTANT_UNDER_TEST`` at
+call time), runs the selected tests once to record which tests call which
+function, then forks one worker per mutant from that process (Theano, the
+tests and their compile caches already loaded) and runs only the tests that
+called the mutated function. Here those are further narrowed to the test
+files that judge the mutant's module (:data:`TESTS`; tools/mutation_plugin.py
+does it in the worker), the module's own test file first: mutmut stops at
+the first failing test.
+
+Everything happens in a copy of the checkout under .cache/mutation/
+(ignored): the source tree itself is never mutated. Theano compiles into
+the checkout's .cache/theano, as ``make test`` does (THEANO_FLAGS from the
+environment win).
+
+The table: per module, the mutants in scope and how each ended: killed (a
+test failed), timeout (the tests ran past mutmut's CPU limit: the mutant made
+them hang, so it was detected), survived (every selected test passed), no
+tests (no selected test calls the function), other (mutmut's "suspicious",
+"segfault", ...). score = (killed + timeout) / mutants. "documented" counts
+the survivors listed as equivalent, by name, in docs/contributing.rst.
+Survivors, with their diffs, are written to .cache/mutation/survivors.txt.
+"""
+import argparse
+import ast
+import fnmatch
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = 'lasagne_reg'
+DOCS = os.path.join('docs', 'contributing.rst')
+
+#: Test files that judge each module's mutants, the module's own first. A
+#: module not listed is judged by tests/test_<name>.py when it exists and by
+#: the whole of tests/ otherwise; in every case only the tests that call the
+#: mutated function run.
+TESTS = {
+    'lasagne_reg/regularization.py': ['tests/test_regularization.py',
+                                      'tests/test_properties.py'],
+    'lasagne_reg/_ops.py': ['tests/test_regularization.py',
+                            'tests/test_penalties.py',
+                            'tests/test_updates.py'],
+    'lasagne_reg/_graph.py': ['tests/test_regularization.py',
+                              'tests/test_report.py'],
+    'lasagne_reg/_validate.py': ['tests/test_validate.py',
+                                 'tests/test_regularization.py'],
+    'lasagne_reg/_backend.py': ['tests/test_backend.py'],
+    'lasagne_reg/penalties.py': ['tests/test_penalties.py'],
+    'lasagne_reg/updates.py': ['tests/test_updates.py'],
+    'lasagne_reg/report.py': ['tests/test_report.py'],
+    'lasagne_reg/demo.py': ['tests/test_demo.py'],
+    'lasagne_reg/compat/*': ['tests/test_compat*.py'],
+    'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
+                               'tests/test_regularization.py'],
+}
+
+#: Functions whose mutants count, for modules measured in part (fnmatch
+#: patterns on mutmut's function names; methods are ``xǁClassǁmethod``).
+SCOPE = {
+    # the demo's argument checks and its results table, not its training
+    'lasagne_reg/demo.py': ['x_format_table', 'x__checked_results',
+                            'x__positive_int', 'x__setting_list',
+                            'x__check_environment'],
+}
+
+#: Tests that cannot pass on mutmut's copy, and why: deselected there.
+INCOMPATIBLE = {
+    'tests/test_validate.py::'
+    'test_a_filter_that_selects_nothing_warns_and_gives_zero':
+        "asserts the warning's frame (its stacklevel), and mutmut's "
+        'trampoline adds two frames to every call of a mutated function',
+}
+
+#: Modules not mutated, and why.
+NOT_MUTATED = {
+    'lasagne_reg/compat/_hook.py':
+        'copied verbatim into site-packages and run at interpreter start-up '
+        'of other environments (some without mutmut); tested end to end by '
+        'the enable/disable subprocess tests',
+}
+
+#: --smoke: one small pure-Python module and the tests of it that compile
+#: nothing, so that make test can check the whole set-up in seconds.
+SMOKE_MODULE = 'lasagne_reg/compat/_flags.py'
+SMOKE_TESTS = ['tests/test_compat.py', '-k',
+               'wanted_flags or merged or theanorc or flags_parse or '
+               'contiguous']
+
+STATUSES = ('killed', 'timeout', 'survived', 'no tests')
+
+
+def modules():
+    """Every module of the package, as paths relative to the root."""
+    found = glob.glob(os.path.join(ROOT, PACKAGE, '**', '*.py'),
+                      recursive=True)
+    return sorted(os.path.relpath(p, ROOT).replace(os.sep, '/')
+                  for p in found)
+
+
+def has_functions(module, root=ROOT):
+    """True if `module` defines a function or method (mutmut mutates only
+    those: a module of imports and constants has no mutants)."""
+    with open(os.path.join(root, module)) as f:
+        tree = ast.parse(f.read())
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+               for node in ast.walk(tree))
+
+
+def dotted(module):
+    """'lasagne_reg/compat/__init__.py' -> 'lasagne_reg.compat'."""
+    name = module[:-len('.py')].replace('/', '.')
+    return name[:-len('.__init__')] if name.endswith('.__init__') else name
+
+
+def tests_for(module, root=ROOT):
+    """The test files (relative paths) that judge `module`'s mutants."""
+    for pattern, files in TESTS.items():
+        if fnmatch.fnmatch(module, pattern):
+            found = []
+            for f in files:
+                found += sorted(os.path.relpath(p, root).replace(os.sep, '/')
+                                for p in glob.glob(os.path.join(root, f)))
+            return found
+    own = 'tests/test_%s.py' % os.path.basename(module)[:-3].lstrip('_')
+    if os.path.exists(os.path.join(root, own)):
+        return [own]
+    return ['tests']
+
+
+def patterns_for(module):
+    """mutmut name patterns selecting `module`'s mutants in scope."""
+    if not has_functions(module):
+        return []
+    # a function's name starts with x (x_name, or xǁClassǁname for a
+    # method): a package's pattern must not match its submodules' mutants
+    prefix = dotted(module) + '.'
+    return [prefix + p + '*' for p in SCOPE.get(module, ['x'])]
+
+
+def in_scope(module, name):
+    """True if mutant `name` of `module` is one the table counts."""
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns_for(module))
+
+
+# -- the run -----------------------------------------------------------------
+
+def _config(selected, selection):
+    lines = ['[mutmut]', 'source_paths = %s' % PACKAGE]
+    lines += ['only_mutate ='] + ['    ' + m for m in selected]
+    lines += ['do_not_mutate ='] + ['    ' + m for m in sorted(NOT_MUTATED)]
+    lines += ['also_copy =', '    conftest.py', '    pytest.ini',
+              '    benchmarks', '    tools', '    mutation_plugin.py']
+    lines += ['pytest_add_cli_args_test_selection ='] + [
+        '    ' + a for a in selection]
+    lines += ['pytest_add_cli_args =', '    -p', '    mutation_plugin',
+              '    -p', '    no:cacheprovider']
+    for test in sorted(INCOMPATIBLE):
+        lines += ['    --deselect', '    ' + test]
+    return '\n'.join(lines) + '\n'
+
+
+def prepare(work, selected, selection):
+    """A fresh copy of the checkout in `work`, with mutmut's setup.cfg."""
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc')
+    for name in (PACKAGE, 'tests', 'benchmarks', 'tools'):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(work, name),
+                        ignore=ignore)
+    for name in ('conftest.py', 'pytest.ini'):
+        shutil.copy2(os.path.join(ROOT, name), work)
+    shutil.copy2(os.path.join(ROOT, 'tools', 'mutation_plugin.py'), work)
+    with open(os.path.join(work, 'setup.cfg'), 'w') as f:
+        f.write(_config(selected, selection))
+    return {dotted(m): tests_for(m) for m in selected}
+
+
+def environment(test_map):
+    env = dict(os.environ)
+    env['LASAGNE_REG_TEST_BACKEND'] = 'theano'
+    env.pop('LASAGNE_REG_BACKEND', None)
+    env['LASAGNE_REG_MUTATION_TESTS'] = json.dumps(test_map)
+    flags = env.get('THEANO_FLAGS', '')
+    if 'base_compiledir' not in flags and 'compiledir' not in flags:
+        cache = 'base_compiledir=' + os.path.join(ROOT, '.cache', 'theano')
+        env['THEANO_FLAGS'] = ','.join(f for f in (cache, flags) if f)
+    env['PYTHONDONTWRITEBYTECODE'] = '1'
+    return env
+
+
+def enabled_here():
+    """compat's start-up hook files in this virtualenv (a mutant of
+    ``enable`` that ignores ``--site-dir`` would write them here, and every
+    later process of the virtualenv would run compat)."""
+    import sysconfig
+    site = sysconfig.get_paths()['purelib']
+    return [os.path.join(site, n) for n in ('lasagne_reg_compat.pth',
+                                            '_lasagne_reg_compat.py')
+            if os.path.exists(os.path.join(site, n))]
+
+
+def run_mutmut(work, patterns, jobs, env, log_path):
+    """mutmut run in `work`; its output goes to `log_path`. Returns its rc."""
+    cmd = [sys.executable, '-m', 'mutmut', 'run', '--max-children',
+           str(jobs)] + patterns
+    with open(log_path, 'w') as log:
+        proc = subprocess.run(cmd, cwd=work, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    return proc.returncode
+
+
+# -- the results -------------------------------------------------------------
+
+def _status_names():
+    from mutmut.stats import status_by_exit_code
+    return status_by_exit_code
+
+
+def results(work, selected):
+    """{module: {mutant name: status}} for the mutants in scope."""
+    status_by_exit_code = _status_names()
+    found = {}
+    for module in selected:
+        meta = os.path.join(work, 'mutants', module + '.meta')
+        found[module] = {}
+        if not os.path.exists(meta):
+            continue
+        with open(meta) as f:
+            codes = json.load(f)['exit_code_by_key']
+        for name, code in codes.items():
+            name = name.replace('.__init__.', '.')
+            if in_scope(module, name):
+                found[module][name] = status_by_exit_code[code]
+    return found
+
+
+def documented(root=ROOT):
+    """Mutant names listed as equivalent in docs/contributing.rst."""
+    path = os.path.join(root, DOCS)
+    if not os.path.exists(path):
+        return set()
+    with open(path, encoding='utf-8') as f:
+        return set(re.findall(r'lasagne_reg[\w.\u01c1]*__mutmut_\d+',
+                              f.read()))
+
+
+def count(statuses, equivalent=frozenset()):
+    """One row of the table for {mutant: status}."""
+    row = {s: 0 for s in STATUSES}
+    row['other'] = 0
+    for status in statuses.values():
+        row[status if status in STATUSES else 'other'] += 1
+    row['mutants'] = len(statuses)
+    row['documented'] = sum(1 for name, s in statuses.items()
+                            if s != 'killed' and s != 'timeout'
+                            and name in equivalent)
+    detected = row['killed'] + row['timeout']
+    row['score'] = 100.0 * detected / row['mutants'] if row['mutants'] else None
+    return row
+
+
+COLUMNS = ('mutants', 'killed', 'survived', 'timeout', 'no tests', 'other',
+           'documented', 'score')
+
+
+def format_table(rows):
+    """{module: row} as an aligned text table, with a total row."""
+    header = ('module',) + COLUMNS
+    lines = [header]
+    total = {c: 0 for c in COLUMNS if c != 'score'}
+    for module, row in rows.items():
+        lines.append((module,) + tuple(_cell(row[c]) for c in COLUMNS))
+        for c in total:
+            total[c] += row[c]
+    detected = total['killed'] + total['timeout']
+    total['score'] = (100.0 * detected / total['mutants']
+                      if total['mutants'] else None)
+    lines.append(('total',) + tuple(_cell(total[c]) for c in COLUMNS))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    text = ['  '.join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                      for i, (cell, w) in enumerate(zip(line, widths)))
+            for line in lines]
+    text.insert(1, '  '.join('-' * w for w in widths))
+    return '\n'.join(text)
+
+
+def _cell(value):
+    if value is None:
+        return '-'
+    if isinstance(value, float):
+        return '%.1f%%' % value
+    return str(value)
+
+
+def write_survivors(work, found, path):
+    """The mutants not detected, each with its diff, into `path`."""
+    names = [(m, n, s) for m, statuses in found.items()
+             for n, s in sorted(statuses.items())
+             if s not in ('killed', 'timeout')]
+    here = os.getcwd()
+    os.chdir(work)
+    try:
+        from mutmut.__main__ import get_diff_for_mutant
+        with open(path, 'w', encoding='utf-8') as out:
+            for module, name, status in names:
+                try:
+                    diff = get_diff_for_mutant(_meta_name(module, name),
+                                               path=module)
+                except Exception as exc:   # report it, keep the others
+                    diff = '(no diff: %s)\n' % exc
+                out.write('# %s: %s\n%s\n' % (name, status, diff))
+    finally:
+        os.chdir(here)
+    return len(names)
+
+
+def _meta_name(module, name):
+    """The key mutmut stores `name` under (with __init__ for packages)."""
+    if module.endswith('/__init__.py'):
+        package = dotted(module)
+        return package + '.__init__.' + name[len(package) + 1:]
+    return name
+
+
+# -- main --------------------------------------------------------------------
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog='python tools/mutation.py',
+        description='Mutation testing of lasagne_reg on the Theano stack '
+                    '(mutmut), then a per-module table.')
+    parser.add_argument('--module', action='append', metavar='PATH',
+                        help='mutate only this module (repeatable), e.g. '
+                             'lasagne_reg/report.py')
+    parser.add_argument('--smoke', action='store_true',
+                        help='one small module (%s) with the tests of it '
+                             'that compile nothing: checks the set-up in '
+                             'seconds' % SMOKE_MODULE)
+    parser.add_argument('--table', action='store_true',
+                        help='print the table of the last run, run nothing')
+    parser.add_argument('--jobs', type=int, default=2,
+                        help='mutants tested at once (default 2)')
+    parser.add_argument('--fail-under', type=float, default=None,
+                        metavar='PERCENT',
+                        help='exit 1 if a module scores below this')
+    args = parser.parse_args(argv)
+
+    work = os.path.join(ROOT, '.cache',
+                        'mutation-smoke' if args.smoke else 'mutation')
+    everything = modules()
+    if args.smoke:
+        selected, selection = [SMOKE_MODULE], SMOKE_TESTS
+    else:
+        selected = args.module or [m for m in everything
+                                   if m not in NOT_MUTATED]
+        unknown = [m for m in selected if m not in everything]
+        if unknown:
+            parser.error('not a module of %s: %s'
+                         % (PACKAGE, ', '.join(unknown)))
+        selection = []
+        for m in selected:
+            if has_functions(m):
+                selection += [f for f in tests_for(m) if f not in selection]
+        if not selection:
+            parser.error('nothing to mutate: no function in %s'
+                         % ', '.join(selected))
+
+    started = time.time()
+    if not args.table and enabled_here():
+        print('compat is enabled in this virtualenv (%s): the tests would '
+              'not see it as a user does. Remove those files first.'
+              % ', '.join(enabled_here()))
+        return 1
+    if not args.table:
+        test_map = prepare(work, selected, selection)
+        patterns = [p for m in selected for p in patterns_for(m)]
+        log_path = os.path.join(work, 'mutmut.log')
+        print('mutmut: %d module(s), tests %s; log in %s'
+              % (len(selected), ' '.join(selection),
+                 os.path.relpath(log_path, ROOT)), flush=True)
+        rc = run_mutmut(work, patterns, args.jobs, environment(test_map),
+                        log_path)
+        if rc != 0:
+            with open(log_path, errors='replace') as f:
+                sys.stdout.write(f.read()[-4000:])
+            print('\nmutmut failed (exit status %d)' % rc)
+            return 1
+
+    if enabled_here():
+        print('warning: a mutant enabled compat in this virtualenv (%s): '
+              'remove those files' % ', '.join(enabled_here()))
+    found = results(work, selected)
+    equivalent = documented()
+    rows = {m: count(found[m], equivalent) for m in selected}
+    print(format_table(rows))
+    for m in NOT_MUTATED:
+        if not args.smoke and not args.module:
+            print('not mutated: %s (%s)' % (m, NOT_MUTATED[m]))
+    for m, patterns in SCOPE.items():
+        if m in selected:
+            print('%s: only %s' % (m, ', '.join(p[2:] if p.startswith('x_')
+                                                 else p for p in patterns)))
+    survivors = os.path.join(work, 'survivors.txt')
+    n = write_survivors(work, found, survivors)
+    print('%d mutant(s) not detected, with diffs: %s'
+          % (n, os.path.relpath(survivors, ROOT)))
+    if not args.table:
+        print('wall time %.0f s' % (time.time() - started))
+
+    if args.smoke:
+        row = rows[SMOKE_MODULE]
+        checked = row['killed'] + row['timeout'] + row['survived']
+        if not row['mutants'] or checked != row['mutants'] \
+                or not row['killed']:
+            print('smoke: expected every mutant of %s tested and some '
+                  'killed' % SMOKE_MODULE)
+            return 1
+    if args.fail_under is not None:
+        low = [m for m, row in rows.items()
+               if row['score'] is not None and row['score'] < args.fail_under]
+        if low:
+            print('below %.0f%%: %s' % (args.fail_under, ', '.join(low)))
+            return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
