@@ -673,7 +673,7 @@ NO_BLAS = 'no optimized BLAS is installed (pip install scipy-openblas32)'
 @pytest.fixture
 def before_theano(monkeypatch):
     """install() as a process sees it before its first ``import theano``."""
-    monkeypatch.setattr(compat, 'theano_state', lambda modules=None: 'absent')
+    monkeypatch.setattr(compat, '_theano_state', lambda modules=None: 'absent')
     monkeypatch.setattr(compat, '_numpy_major', lambda: 1)
     monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
     monkeypatch.setenv('THEANORC', os.devnull)
@@ -754,7 +754,7 @@ def test_install_after_import_names_the_flags_it_could_not_set(
     theano_stub.config.blas = type(sys)('blas')
     theano_stub.config.blas.ldflags = '-lfromtheano'
     before_theano.setitem(sys.modules, 'theano', theano_stub)
-    before_theano.setattr(compat, 'theano_state',
+    before_theano.setattr(compat, '_theano_state',
                           lambda modules=None: 'imported')
     before_theano.setattr(compat, '_numpy_major', lambda: 2)
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
@@ -778,7 +778,7 @@ def test_install_after_import_names_the_flags_it_could_not_set(
 
 
 def test_install_after_a_failed_import_changes_no_flags(before_theano):
-    before_theano.setattr(compat, 'theano_state',
+    before_theano.setattr(compat, '_theano_state',
                           lambda modules=None: 'failed')
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
@@ -816,14 +816,16 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
     before_theano.delattr(np, 'product')
     before_theano.delattr(np, 'sctype2char')
-    fresh = _shims.CompatFinder()
-    before_theano.setattr(_shims, 'finder', lambda: fresh)
+    fresh = _fresh_finders(before_theano)
     report = _install_quietly()
     assert report.numpy_aliases == ['product', 'sctype2char']
     assert np.product is np.prod
     assert np.sctype2char(np.float64) == 'd'
     assert np.sctype2char('float32') == 'f'
-    assert report.modules == ['theano.tensor.signal.downsample']
+    assert report.modules == ['theano.tensor.signal.downsample'] + \
+        _linalg_served() + [_shims.SCAN_C_LOOP + ' (refused)']
+    assert set(fresh[_shims.CompatFinder].makers) == \
+        {'theano.tensor.signal.downsample'} | set(_linalg_served())
     assert report.changed
     assert _install_quietly().numpy_aliases == []
 
@@ -967,22 +969,55 @@ def test_shim_modules_say_who_provides_them():
 
 
 def test_the_finder_serves_its_modules_through_import(monkeypatch):
-    fresh = _shims.CompatFinder()
+    finders = _fresh_finders(monkeypatch)
+    fresh = finders[_shims.CompatFinder]
     monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
-    monkeypatch.setattr(_shims, 'finder', lambda: fresh)
     import importlib.util as util
     real = util.find_spec
     monkeypatch.setattr(util, 'find_spec', lambda n, *a: (
         None if n == 'pkg_resources' else real(n, *a)))
-    assert _shims.install_modules() == ['theano.tensor.signal.downsample',
-                                        'pkg_resources']
+    assert _shims.install_modules() == [
+        'theano.tensor.signal.downsample', 'pkg_resources'] + \
+        _linalg_served() + [_shims.SCAN_C_LOOP + ' (refused)']
     assert _shims.install_modules() == []
+    refused = finders[_shims.RefusingFinder]
+    assert list(refused.reasons) == [_shims.SCAN_C_LOOP]
+    with pytest.raises(ImportError, match='Python 3.11'):
+        refused.create_module(refused.find_spec(_shims.SCAN_C_LOOP))
+    assert refused.find_spec('theano.scan_module.scan_op') is None
     spec = fresh.find_spec('pkg_resources')
     assert spec.name == 'pkg_resources' and spec.loader is fresh
     module = util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.get_distribution('numpy').version == np.__version__
     assert fresh.find_spec('pkg_resources.extern') is None
+
+
+def _fresh_finders(monkeypatch):
+    """New finders of both kinds in place of the ones on sys.meta_path."""
+    fresh = {_shims.CompatFinder: _shims.CompatFinder(),
+             _shims.RefusingFinder: _shims.RefusingFinder()}
+    monkeypatch.setattr(_shims, 'finder',
+                        lambda kind=_shims.CompatFinder: fresh[kind])
+    return fresh
+
+
+def _linalg_served():
+    """['numpy.linalg.linalg'] where this numpy lacks it (2.4 and later)."""
+    import importlib.machinery
+    found = importlib.machinery.PathFinder.find_spec(
+        'numpy.linalg.linalg', list(np.linalg.__path__))
+    return [] if found is not None else ['numpy.linalg.linalg']
+
+
+def test_the_refusing_finder_is_inserted_once_and_first(monkeypatch):
+    monkeypatch.setattr(sys, 'meta_path', [
+        f for f in sys.meta_path if not isinstance(f, _shims.RefusingFinder)])
+    first = _shims.finder(_shims.RefusingFinder)
+    assert sys.meta_path[0] is first
+    assert _shims.finder(_shims.RefusingFinder) is first
+    assert sum(isinstance(f, _shims.RefusingFinder)
+               for f in sys.meta_path) == 1
 
 
 def test_the_finder_is_appended_once_and_last(monkeypatch):
