@@ -66,7 +66,7 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: test-theano test-numpy2 test-pytensor test-aesara
+test: test-theano test-numpy2 test-pytensor test-aesara mutation-smoke
 
 # everything, doctests of the package and of docs/*.rst included
 test-theano: .venv/.demo-installed
@@ -110,7 +110,8 @@ bench: .venv/.demo-installed
 # mutation testing of every module on the Theano stack (tools/mutation.py,
 # mutmut; not part of make test: it takes a while), then a per-module table.
 # MUTATION_OPTS='--module lasagne_reg/report.py' mutates one module.
-# mutation-smoke checks the set-up in seconds on one small module.
+# mutation-smoke checks the set-up in seconds on one small module (make test
+# runs it, so the set-up cannot rot).
 MUTATION_OPTS ?=
 
 mutation: .venv-mutation/.installed
