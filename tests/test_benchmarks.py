@@ -244,6 +244,23 @@ def test_compile_fits_an_exponent():
 
 
 
+if BACKEND == 'pytensor':     # JAX is pinned in .venv-pytensor only
+    def test_jax_device_prints_ratios_to_the_device_vdot():
+        out = _script('jax_device.py', ['--smoke'])
+        assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+        lines = [line for line in out.stdout.splitlines()
+                 if re.match(r'(device|function) +(ours|lasagne) ', line)]
+        assert [line.split()[:3] for line in lines] == [
+            [row, who, kind] for row in ('device', 'function')
+            for kind in ('l2', 'l1') for who in ('ours', 'lasagne')]
+        for line in lines:
+            # ratio to the device's vdot; ours also ratio to Lasagne's
+            assert len(PAIRED.findall(line)) == (
+                2 if ' ours ' in line else 1), line
+            assert float(line.split()[4]) < 1e-5, line   # rel. error
+        assert re.search(r'device vdot: .* GB/s read', out.stdout)
+
+
 def test_startup_smoke_prints_a_paired_ratio_and_imports_nothing():
     out = subprocess.run(
         [sys.executable, os.path.join(ROOT, 'benchmarks', 'startup.py'),
