@@ -552,7 +552,9 @@ def test_enabled_hook_costs_a_process_without_theano_nothing(env):
 
 
 @pytest.mark.lasagne
-def test_status_says_what_is_there_and_exits_by_the_import(env):
+def test_status_says_what_is_there_and_exits_by_the_import(env, monkeypatch):
+    # one BLAS thread: no advice for a busy machine, whatever the load here
+    monkeypatch.setenv('OPENBLAS_NUM_THREADS', '1')
     compat_cli(env, 'disable')
     off = compat_cli(env, 'status')
     assert off.returncode == 1, off.stdout + off.stderr
@@ -565,7 +567,8 @@ def test_status_says_what_is_there_and_exits_by_the_import(env):
         assert on.returncode == 0, on.stdout + on.stderr
         for word in ('numpy', 'Theano', '1.0.5', 'Lasagne', 'enabled',
                      'C++ compiler', 'OpenBLAS', 'scipy-openblas32',
-                     'theano and lasagne import', 'Nothing to do'):
+                     'theano and lasagne import', 'Nothing to do',
+                     'BLAS threads  1 (OPENBLAS_NUM_THREADS=1); load '):
             assert word in on.stdout, (word, on.stdout)
         # files from another version are told apart, and enable refreshes
         hook = env.site / '_lasagne_reg_compat.py'

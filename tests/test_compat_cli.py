@@ -203,6 +203,10 @@ def machine(monkeypatch):
     monkeypatch.setattr(_cli, '_probe', lambda with_install=False: (
         m.calls.append(with_install) or m.probes[with_install]))
     monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
+    monkeypatch.setattr(_blas, 'cpus', lambda: 4)
+    monkeypatch.setattr(_blas, 'load', lambda: 0.5)
+    for name in _blas.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv('THEANO_FLAGS', '')
     monkeypatch.setenv('THEANORC', os.devnull)
     return m
@@ -217,7 +221,7 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     rows = _rows(out)
     assert list(rows) == ['Python', 'numpy', 'Theano', 'Lasagne',
                           'setuptools', 'compat', 'C++ compiler', 'BLAS',
-                          'import']
+                          'BLAS threads', 'import']
     assert rows['Python'] == '%s (%s)' % (sys.version.split()[0],
                                           sys.executable)
     assert rows['Theano'] == '1.0.5' and rows['Lasagne'] == '0.1'
@@ -225,6 +229,8 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     assert rows['C++ compiler'] == 'g++ (/usr/bin/g++)'
     assert rows['BLAS'] == ('OpenBLAS 0.3.0 from scipy-openblas32 '
                             '(/opt/b)')
+    assert rows['BLAS threads'] == ('4, one per CPU (OPENBLAS_NUM_THREADS '
+                                    'unset); load 0.5 on 4 CPUs')
     assert rows['import'] == ("theano and lasagne import in a fresh "
                               "interpreter (Theano blas.ldflags="
                               "'-L/x -lscipy_openblas')")
@@ -232,7 +238,7 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     assert machine.calls == [False]
     # the names are aligned in one column
     starts = {line.index(value) for line, value in
-              zip(lines[1:10], rows.values())}
+              zip(lines[1:11], rows.values())}
     assert len(starts) == 1
 
 
@@ -345,6 +351,12 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
     assert _rows(out)['BLAS'] == ("your blas.ldflags='-lopenblas' "
                                   "(blas.ldflags=-lopenblas)")
     assert _todo(out) == []            # the user's choice needs nothing
+    # another BLAS reads other variables: no thread row for it
+    assert 'BLAS threads' not in _rows(out)
+    monkeypatch.setenv('THEANO_FLAGS', 'blas.ldflags=' + FAKE_BLAS.ldflags)
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
+                            '--no-import-check')
+    assert _rows(out)['BLAS threads'].startswith('4, one per CPU')
     monkeypatch.setattr(_blas, 'find', lambda: (None, 'none here (pip '
                                                 'install it)'))
     monkeypatch.setenv('THEANO_FLAGS', 'floatX=float32')
@@ -355,6 +367,90 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
                                   "fallback, about 10x slower than numpy's "
                                   "matmul")
     assert _todo(out) == ['none here (pip install it)']
+    assert 'BLAS threads' not in _rows(out)
+
+
+BUSY = ('this machine is busier than its CPUs (load 7.5 on 2): OpenBLAS '
+        'threads then wait for each other, and small matrix products '
+        '(convolutions) can run 10-30x slower; set OPENBLAS_NUM_THREADS=1, '
+        'or the number of idle CPUs, before starting Python '
+        '(docs/troubleshooting.rst)')
+
+
+@pytest.mark.parametrize('environ, cpus, load, row, advice', [
+    ({}, 2, 1.5,
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 1.5 on 2 CPUs', ''),
+    ({}, 2, 7.5,
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 7.5 on 2 CPUs', BUSY),
+    ({}, 2, 2.0,            # exactly as busy as its CPUs: not busier
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 2.0 on 2 CPUs', ''),
+    ({}, 1, 9.0,            # one thread waits for nobody
+     '1, one per CPU (OPENBLAS_NUM_THREADS unset); load 9.0 on 1 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': ' 1 '}, 2, 7.5,
+     '1 (OPENBLAS_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
+    # OpenBLAS's order: its own variable first, then GotoBLAS's, then OpenMP's
+    ({'OMP_NUM_THREADS': '1', 'GOTO_NUM_THREADS': '2'}, 2, 0.1,
+     '2 (GOTO_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
+    ({'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 2, 0.1,
+     '2 (OPENBLAS_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
+    ({'OMP_NUM_THREADS': '1'}, 2, 7.5,
+     '1 (OMP_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': 'two'}, 2, 0.1,
+     "2, one per CPU (OPENBLAS_NUM_THREADS='two' is not a count); load 0.1 "
+     'on 2 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': '0'}, 3, 0.1,
+     "3, one per CPU (OPENBLAS_NUM_THREADS='0' is not a count); load 0.1 "
+     'on 3 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': '8'}, 2, None, '8 (OPENBLAS_NUM_THREADS=8); '
+     '2 CPUs', 'more BLAS threads than CPUs (8 on 2): set '
+     'OPENBLAS_NUM_THREADS=2 or less'),
+    ({}, 2, None, '2, one per CPU (OPENBLAS_NUM_THREADS unset); 2 CPUs', ''),
+])
+def test_blas_threads_row_and_advice(environ, cpus, load, row, advice):
+    assert _blas.threads(environ, cpus, load) == (row, advice)
+
+
+def test_status_advises_one_blas_thread_on_a_busy_machine(
+        machine, tmp_path, capsys, monkeypatch):
+    _site.enable(str(tmp_path))
+    monkeypatch.setattr(_blas, 'cpus', lambda: 2)
+    monkeypatch.setattr(_blas, 'load', lambda: 7.5)
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
+                            '--no-import-check')
+    assert code == 0                   # advice, not a failure
+    assert _todo(out) == [BUSY]
+    monkeypatch.setenv('OPENBLAS_NUM_THREADS', '1')
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
+                            '--no-import-check')
+    assert _rows(out)['BLAS threads'] == ('1 (OPENBLAS_NUM_THREADS=1); '
+                                          'load 7.5 on 2 CPUs')
+    assert _todo(out) == []
+    # without Theano the BLAS is nobody's concern
+    machine.versions['Theano'] = machine.versions['Lasagne'] = None
+    monkeypatch.delenv('OPENBLAS_NUM_THREADS')
+    code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
+                            '--no-import-check')
+    assert BUSY not in _todo(out)
+
+
+def test_cpus_and_load_are_this_machines(monkeypatch):
+    assert _blas.cpus() == len(os.sched_getaffinity(0))
+    before = os.getloadavg()[0]
+    load = _blas.load()
+    after = os.getloadavg()[0]       # updated every 5 s: one of the two
+    assert min(before, after) <= load <= max(before, after)
+
+    def no_load():
+        raise OSError('no load average here')
+    monkeypatch.setattr(os, 'getloadavg', no_load)
+    assert _blas.load() is None
+    monkeypatch.delattr(os, 'getloadavg')
+    assert _blas.load() is None
+    monkeypatch.delattr(os, 'sched_getaffinity')
+    monkeypatch.setattr(os, 'cpu_count', lambda: 3)
+    assert _blas.cpus() == 3
+    monkeypatch.setattr(os, 'cpu_count', lambda: None)   # "undeterminable"
+    assert _blas.cpus() == 1
 
 
 @pytest.mark.lasagne    # scipy-openblas32 comes with the Theano stack

@@ -122,10 +122,16 @@ def _status(directory, import_check=True):
         todo.append('install a C++ compiler (Debian/Ubuntu: apt-get install '
                     'g++): without one Theano runs its pure-Python mode, '
                     'about 1,000x slower per element')
-    blas_row, blas_todo = _blas_status()
+    blas_row, blas_todo, openblas = _blas_status()
     rows.append(('BLAS', blas_row))
     if theano and blas_todo:
         todo.append(blas_todo)
+    if openblas:
+        threads_row, threads_todo = _blas.threads(
+            os.environ, _blas.cpus(), _blas.load())
+        rows.append(('BLAS threads', threads_row))
+        if theano and threads_todo:
+            todo.append(threads_todo)
     code = 0
     if not theano:
         rows.append(('import', 'nothing to check: Theano is not installed '
@@ -182,16 +188,19 @@ def _cxx():
 
 
 def _blas_status():
+    """The BLAS row, what to do about it, and whether it is our OpenBLAS."""
     text = os.environ.get('THEANO_FLAGS', '')
     rc = _flags.theanorc_values()
     user = _flags.user_value(_flags.BLAS_LDFLAGS, text, rc)
-    if user is not None:
-        return 'your blas.ldflags=%r (%s)' % (user, _blas.describe(user)), ''
     blas, why_not = _blas.find()
+    if user is not None:
+        ours = blas is not None and user.strip() == blas.ldflags
+        return ('your blas.ldflags=%r (%s)' % (user, _blas.describe(user)),
+                '', ours)
     if blas is not None:
-        return '%s (%s)' % (blas.name, blas.lib_dir), ''
+        return '%s (%s)' % (blas.name, blas.lib_dir), '', True
     return ("none: Theano would use its NumPy C-API fallback, about 10x "
-            "slower than numpy's matmul", why_not)
+            "slower than numpy's matmul", why_not, False)
 
 
 def _probe(with_install=False):
