@@ -435,6 +435,11 @@ def test_status_advises_one_blas_thread_on_a_busy_machine(
 
 def test_cpus_and_load_are_this_machines(monkeypatch):
     assert _blas.cpus() == len(os.sched_getaffinity(0))
+    # the CPUs this process may use, not those the machine has
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {pid + 5})
+    monkeypatch.setattr(os, 'cpu_count', lambda: 64)
+    assert _blas.cpus() == 1
+    monkeypatch.undo()
     before = os.getloadavg()[0]
     load = _blas.load()
     after = os.getloadavg()[0]       # updated every 5 s: one of the two
