@@ -129,7 +129,7 @@ def backend(x=None):
     True
     """
     forced = _forced()
-    own = None if x is None else backend_of(x)
+    own = backend_of(x)     # None for None, arrays and numbers
     if own is not None:
         if forced is not None and forced != own:
             raise ValueError("%s=%s, but the tensor passed in is a %s "

@@ -76,18 +76,24 @@ def mapping(value, argname, expected):
 def coefficient(value, argname, what='a'):
     """A real, finite, non-negative number, or a symbolic scalar.
 
-    Symbolic values (shared variables, schedules) cannot be checked before
-    they are evaluated and are returned as they are. `what` names the value
-    in the message ("expected the layer's coefficient to be a real number"
-    with what="the layer's coefficient").
+    Symbolic scalars (shared variables, schedules) cannot be checked before
+    they are evaluated and are returned as they are; other variables of the
+    backend (a tensor of more dimensions, a random state) are an error.
+    `what` names the value in the message ("expected the layer's coefficient
+    to be a real number" with what="the layer's coefficient").
     """
     from ._backend import is_symbolic
     expected = ('expected a' if what == 'a'
                 else 'expected %s to be a' % what)
     if is_symbolic(value):
-        if getattr(value, 'ndim', 0) != 0:
+        ndim = getattr(value, 'ndim', None)
+        if ndim is None:
+            # a variable of the backend that is no tensor (a random state)
+            raise TypeError("%s: %s real number or a scalar tensor, got %s"
+                            % (argname, expected, describe(value)))
+        if ndim != 0:
             raise ValueError("%s: %s scalar, got a %d-d tensor"
-                             % (argname, expected, value.ndim))
+                             % (argname, expected, ndim))
         return value
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
@@ -116,7 +122,7 @@ def penalty_term(term, penalty, tensor, argname='penalty'):
     ndim = getattr(term, 'ndim', None)
     if ndim is None and not isinstance(term, (list, tuple)):
         return term
-    ndim = np.ndim(term) if ndim is None else ndim
+    ndim = np.ndim(term)
     if ndim != 0:
         raise ValueError("%s: expected a scalar from %s(x), got a %d-d "
                          "result for %s; reduce it to one number, for "

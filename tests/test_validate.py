@@ -3,12 +3,13 @@
 Every check goes through the public functions, as a user meets it.
 """
 import collections
+import re
 import warnings
 
 import numpy as np
 import pytest
 
-from lasagne_reg import regularization as reg
+from lasagne_reg import group_lasso, l1_l2, regularization as reg
 from tests._support import DuckLayer
 
 
@@ -30,10 +31,20 @@ HELPERS = [
 ]
 
 
+def exactly(message):
+    """A pytest.raises pattern that matches `message` and nothing more."""
+    return '^%s$' % re.escape(message)
+
+
+CALLABLE = ('penalty: expected a callable that maps a tensor to a scalar '
+            '(such as l1 or l2), got ')
+
+
 @pytest.mark.parametrize('helper', HELPERS)
-@pytest.mark.parametrize('penalty', [None, 'l2', 3])
-def test_penalty_must_be_callable(net, helper, penalty):
-    with pytest.raises(TypeError, match=r'^penalty: expected a callable'):
+@pytest.mark.parametrize('penalty, shown', [
+    (None, 'NoneType None'), ('l2', "str 'l2'"), (3, 'int 3')])
+def test_penalty_must_be_callable(net, helper, penalty, shown):
+    with pytest.raises(TypeError, match=exactly(CALLABLE + shown)):
         helper(net, penalty=penalty)
 
 
@@ -43,21 +54,40 @@ def test_apply_penalty_penalty_must_be_callable(bk, penalty):
         reg.apply_penalty([bk.shared(np.ones(2))], penalty)
 
 
+@pytest.mark.parametrize('length, shown', [
+    # a repr of up to 60 characters is shown whole
+    (58, "str '" + 'x' * 58 + "'"),
+    # a longer one: its first 57 characters and '...'
+    (59, "str '" + 'x' * 56 + '...'),
+    (200, "str '" + 'x' * 56 + '...'),
+])
+def test_a_long_value_is_shortened_in_messages(length, shown):
+    with pytest.raises(TypeError, match=exactly(CALLABLE + shown)):
+        reg.apply_penalty([np.ones(2)], 'x' * length)
+
+
+TAGS = ("tags: expected a mapping of tag names to True/False, such as "
+        "{'regularizable': True}, got ")
+
+
 @pytest.mark.parametrize('helper', HELPERS)
 @pytest.mark.parametrize('tags, message', [
-    (['regularizable'], r"^tags: expected a mapping of tag names"),
-    ('regularizable', r"^tags: expected a mapping of tag names"),
-    ({1: True}, r"^tags: tag names must be strings, got key int 1"),
+    (['regularizable'], TAGS + "list ['regularizable']"),
+    ('regularizable', TAGS + "str 'regularizable'"),
+    ({1: True}, "tags: tag names must be strings, got key int 1"),
 ])
 def test_tags_must_be_a_mapping_of_strings(net, helper, tags, message):
-    with pytest.raises(TypeError, match=message):
+    with pytest.raises(TypeError, match=exactly(message)):
         helper(net, penalty=reg.l2, tags=tags)
 
 
-@pytest.mark.parametrize('layers', [[1, 2], None, 'layer', 3.0])
-def test_weighted_layers_must_be_a_mapping(layers):
-    with pytest.raises(TypeError, match=r'^layers: expected a mapping from '
-                                        r'layers to coefficients'):
+@pytest.mark.parametrize('layers, shown', [
+    ([1, 2], 'list [1, 2]'), (None, 'NoneType None'),
+    ('layer', "str 'layer'"), (3.0, 'float 3.0')])
+def test_weighted_layers_must_be_a_mapping(layers, shown):
+    with pytest.raises(TypeError, match=exactly(
+            'layers: expected a mapping from layers to coefficients, such as '
+            '{layer1: 0.1, layer2: 0.5}, got ' + shown)):
         reg.regularize_layer_params_weighted(layers, reg.l2)
 
 
@@ -77,7 +107,8 @@ def test_weighted_keys_must_be_layers(net):
     (float('inf'), ValueError, 'finite number'),
     (np.float32('-inf'), ValueError, 'finite number'),
     (-0.1, ValueError, r'non-negative number, got -0.1 \(a negative '
-                       r'coefficient rewards large weights; 0 switches'),
+                       r'coefficient rewards large weights; 0 switches the '
+                       r'penalty off\)$'),
     (np.array([0.1, 0.2]), TypeError, 'real number'),
 ])
 def test_weighted_coefficients_are_checked(net, coeff, error, message):
@@ -117,12 +148,78 @@ def test_symbolic_coefficient_must_be_scalar(bk, net):
             {net: bk.shared(np.ones(2))}, reg.l2)
 
 
+def test_a_symbolic_coefficient_that_is_no_tensor_is_a_clear_error(bk, net):
+    # a shared random state: a variable of the backend, but no number
+    state = bk.root.shared(np.random.RandomState(0))
+    shown = 'got %s %s' % (type(state).__name__, repr(state)[:57])
+    with pytest.raises(TypeError, match=r"^layers\[DuckLayer 'second'\]: "
+                                        r"expected the layer's coefficient "
+                                        r"to be a real number or a scalar "
+                                        r"tensor, " + re.escape(shown)):
+        reg.regularize_layer_params_weighted({net: state}, reg.l2)
+    with pytest.raises(TypeError, match=r'^l1: expected a real number or a '
+                                        r'scalar tensor, ' + re.escape(shown)):
+        l1_l2(np.ones(2), l1=state)
+
+
+@pytest.mark.parametrize('kwargs, error, message', [
+    (dict(l1=-0.1), ValueError,
+     'l1: expected a non-negative number, got -0.1 (a negative coefficient '
+     'rewards large weights; 0 switches the penalty off)'),
+    (dict(l2='0.1'), TypeError,
+     "l2: expected a real number, got str '0.1'; write the number without "
+     "quotes (0.1, not '0.1')"),
+    (dict(l2=None), TypeError,
+     'l2: expected a real number, got NoneType None; give a number such as '
+     '0.1 or a symbolic scalar'),
+    (dict(l1=float('inf')), ValueError,
+     'l1: expected a finite number, got inf'),
+])
+def test_a_coefficient_argument_is_named_in_its_error(kwargs, error, message):
+    # l1_l2's coefficients are arguments of their own: no "to be"
+    with pytest.raises(error, match=exactly(message)):
+        l1_l2(np.ones(2), **kwargs)
+
+
+def test_a_symbolic_coefficient_argument_must_be_scalar(bk):
+    with pytest.raises(ValueError, match=exactly(
+            'l2: expected a scalar, got a 2-d tensor')):
+        l1_l2(np.ones(2), l2=bk.shared(np.ones((2, 2))))
+
+
+def test_a_zero_coefficient_switches_a_penalty_off():
+    x = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(l1_l2(x, l1=0, l2=0.5), 0.5 * 14.0)
+    np.testing.assert_allclose(l1_l2(x, l1=0.5, l2=0.0), 0.5 * 6.0)
+    assert l1_l2(x, l1=0, l2=np.float32(0)) == 0
+
+
 @pytest.mark.parametrize('helper', HELPERS)
 def test_a_penalty_that_returns_no_scalar_fails_when_built(net, helper):
     with pytest.raises(ValueError, match=r"^penalty: expected a scalar from "
                                          r"<lambda>\(x\), got a 2-d result "
-                                         r"for 'W[12]' \(2-d\); reduce it"):
+                                         r"for 'W[12]' \(2-d\); reduce it to "
+                                         r"one number, for example lambda w: "
+                                         r"\(w \*\* 2\)\.sum\(\)$"):
         helper(net, penalty=lambda w: w ** 2)
+
+
+@pytest.mark.parametrize('result', [[1.0, 2.0], (1.0, 2.0)])
+def test_a_penalty_that_returns_a_list_fails(result):
+    with pytest.raises(ValueError, match=exactly(
+            'penalty: expected a scalar from <lambda>(x), got a 1-d result '
+            'for a numpy array of shape (3,); reduce it to one number, for '
+            'example lambda w: (w ** 2).sum()')):
+        reg.apply_penalty([np.ones(3)], lambda x: result)
+
+
+def test_a_penalty_object_is_named_by_its_class():
+    class Squares(object):
+        def __call__(self, x):
+            return x ** 2
+    with pytest.raises(ValueError, match=r'^penalty: expected a scalar from '
+                                         r'Squares\(x\), got a 1-d result'):
+        reg.apply_penalty([np.ones(3)], Squares())
 
 
 def test_apply_penalty_checks_each_term_is_a_scalar(bk):
@@ -154,12 +251,32 @@ def test_an_array_given_as_layer_says_how_to_penalize_it(bk, helper):
 
 @pytest.mark.parametrize('helper', HELPERS)
 def test_a_tag_given_as_keyword_says_tags_go_in_tags(net, helper):
-    with pytest.raises(TypeError, match=r"^regularisable=True: the penalty l2 "
-                                        r"takes no keyword argument "
-                                        r"'regularisable' \(its parameters: "
-                                        r"x\); tags go in tags=, for example "
-                                        r"tags=\{'regularisable': True\}"):
+    with pytest.raises(TypeError, match=exactly(
+            "regularisable=True: the penalty l2 takes no keyword argument "
+            "'regularisable' (its parameters: x); tags go in tags=, for "
+            "example tags={'regularisable': True} (Lasagne's tags are "
+            "'regularizable' and 'trainable')")):
         helper(net, penalty=reg.l2, regularisable=True)
+
+
+def test_keywords_a_penalty_takes_reach_it_and_the_others_are_errors():
+    def scaled(x, scale=1.0):
+        return scale * (x ** 2).sum()
+
+    def capped(x, *, cap):
+        return min((x ** 2).sum(), cap)
+    arrays = [np.ones(2), np.full(3, 2.0)]      # squares sum to 2 and 12
+    assert reg.apply_penalty(arrays, scaled, scale=0.5) == 0.5 * (2 + 12)
+    assert reg.apply_penalty(arrays, capped, cap=5.0) == 2 + 5.0
+    # every keyword is checked, not only the first
+    with pytest.raises(TypeError, match=exactly(
+            "regularisable=True: the penalty scaled takes no keyword argument "
+            "'regularisable' (its parameters: x, scale)")):
+        reg.apply_penalty(arrays, scaled, scale=0.5, regularisable=True)
+    with pytest.raises(TypeError, match=exactly(
+            "scale=2: the penalty <lambda> takes no keyword argument 'scale' "
+            "(its parameters: none)")):
+        reg.apply_penalty(arrays, lambda: 1.0, scale=2)
 
 
 def test_an_unknown_keyword_names_the_penalty_and_its_parameters(net):
@@ -206,6 +323,33 @@ def test_mixing_backends_is_a_clear_error(bk):
                                              reg.l2)
 
 
+def _foreign_variable(backend_name, **attributes):
+    """An object whose class comes from `backend_name`'s tensor module."""
+    return type('TensorVariable', (object,),
+                dict(attributes, __module__=backend_name + '.tensor.var'))()
+
+
+@pytest.mark.parametrize('n_own, shown', [
+    (3, "'W0' (1-d), 'W1' (1-d), 'W2' (1-d)"),
+    # at most three of a backend are named
+    (4, "'W0' (1-d), 'W1' (1-d), 'W2' (1-d), ..."),
+])
+def test_mixing_backends_names_what_is_mixed(bk, n_own, shown):
+    other = next(name for name in ('theano', 'pytensor', 'aesara')
+                 if name != bk.name)
+    own = [bk.shared(np.ones(2), name='W%d' % i) for i in range(n_own)]
+    # an unnamed variable is told by its class; without ndim, by it alone
+    foreign = [_foreign_variable(other, name=None, ndim=2),
+               _foreign_variable(other)]
+    with pytest.raises(TypeError, match=exactly(
+            'tensor_or_tensors: expected variables of one backend, got %s '
+            'variables (%s) and %s variables (TensorVariable (2-d), '
+            'TensorVariable); one graph cannot mix them: build the whole '
+            'model with one of %s, %s' % (bk.name, shown, other, bk.name,
+                                          other))):
+        reg.apply_penalty(own[:1] + foreign + own[1:], reg.l2)
+
+
 @pytest.mark.parametrize('helper', [reg.regularize_network_params,
                                     reg.regularize_layer_params])
 @pytest.mark.parametrize('layer, message', [
@@ -228,26 +372,61 @@ def test_items_of_a_layer_list_must_be_layers(net, helper):
         helper([net, 'not a layer'], reg.l2)
 
 
+class Opaque(object):
+    """Neither a tensor nor an iterable."""
+
+    def __repr__(self):
+        return '<opaque>'
+
+
 @pytest.mark.parametrize('value, message', [
     (None, 'NoneType None'),
     ('W', "str 'W'"),
     (3, 'int 3'),
     (2.5, 'float 2.5'),
-    (np.float64(2.5), 'float64'),
+    (np.float64(2.5), 'float64 ' + repr(np.float64(2.5))),
+    (Opaque(), 'Opaque <opaque>'),
 ])
 def test_apply_penalty_rejects_non_tensors(value, message):
-    with pytest.raises(TypeError, match=r'^tensor_or_tensors: expected a '
-                                        r'tensor, a numpy array, or an '
-                                        r'iterable of them, got ' + message):
+    with pytest.raises(TypeError, match=exactly(
+            'tensor_or_tensors: expected a tensor, a numpy array, or an '
+            'iterable of them, got ' + message)):
         reg.apply_penalty(value, reg.l2)
 
 
-@pytest.mark.parametrize('value', [None, 'W', [1.0, 2.0]])
-def test_penalties_reject_non_tensors(value):
+@pytest.mark.parametrize('value, shown', [
+    (None, 'NoneType None'), ('W', "str 'W'"), ([1.0, 2.0], 'list [1.0, 2.0]')])
+def test_penalties_reject_non_tensors(value, shown):
     for penalty in (reg.l1, reg.l2):
-        with pytest.raises(TypeError, match=r'^x: expected a Theano, '
-                                            r'PyTensor or Aesara tensor'):
+        with pytest.raises(TypeError, match=exactly(
+                'x: expected a Theano, PyTensor or Aesara tensor or a numpy '
+                'array, got ' + shown)):
             penalty(value)
+
+
+@pytest.mark.parametrize('axis, error, message', [
+    (2, ValueError, 'axis: 2 is out of range for a tensor with 2 '
+                    'dimension(s) (expected -2 <= axis < 2)'),
+    (-3, ValueError, 'axis: -3 is out of range for a tensor with 2 '
+                     'dimension(s) (expected -2 <= axis < 2)'),
+    (1.0, TypeError, 'axis: expected an int, got float 1.0'),
+    (True, TypeError, 'axis: expected an int, got bool True'),
+    (None, TypeError, 'axis: expected an int, got NoneType None'),
+])
+def test_an_axis_must_be_an_int_in_range(bk, axis, error, message):
+    for x in (np.ones((2, 3)), bk.shared(np.ones((2, 3)))):
+        with pytest.raises(error, match=exactly(message)):
+            group_lasso(x, axis=axis)
+
+
+def test_every_axis_in_range_counts_as_in_numpy():
+    a = np.arange(6.0).reshape(2, 3) - 2.5
+    for axis in (-2, -1, 0, 1):
+        expected = np.sqrt((a ** 2).sum(axis=axis)).sum()
+        np.testing.assert_allclose(group_lasso(a, axis=axis), expected,
+                                   rtol=1e-12, err_msg=str(axis))
+    np.testing.assert_allclose(group_lasso(np.arange(3.0), axis=-1),
+                               np.sqrt(5.0), rtol=1e-12)
 
 
 @pytest.mark.parametrize('call', [
