@@ -297,13 +297,15 @@ class Opaque(object):
 
     def __init__(self, param, params):
         self.param = param
-        self.params = params
+        if params is not None:
+            self.params = params
 
     def get_params(self, **tags):
         return [] if tags else [self.param]
 
 
 @pytest.mark.parametrize('params', [
+    lambda W: None,                                # no params attribute
     lambda W: [W],                                 # not a mapping
     lambda W: collections.OrderedDict([(W, 0.5)]),  # not tag sets
 ])
