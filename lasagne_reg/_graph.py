@@ -19,7 +19,7 @@ def is_layer(obj):
     return callable(getattr(obj, 'get_params', None))
 
 
-def as_layer_list(layer, argname='layer'):
+def as_layer_list(layer, argname):
     """A list of layers from one layer or any iterable of layers."""
     if is_layer(layer):
         return [layer]
@@ -40,22 +40,21 @@ def as_layer_list(layer, argname='layer'):
     return layers
 
 
-def describe_layer(layer, position=None, count=None):
+def describe_layer(layer, position, count):
     """A layer for messages: its name, or its class, position and shape.
 
     ``DenseLayer 'hidden'`` for a named layer; ``DenseLayer #2 of 3, output
     shape (None, 10)`` for an unnamed one (`position` counts from 1 in the
-    collection the user passed).
+    collection of `count` layers the user passed).
     """
     text = type(layer).__name__
     name = getattr(layer, 'name', None)
     if name:
         return '%s %r' % (text, name)
-    if position is not None:
-        text += ' #%d' % position + (' of %d' % count if count else '')
+    text += ' #%d of %d' % (position, count)
     try:
-        shape = getattr(layer, 'output_shape', None)
-    except Exception:    # a layer whose shape cannot be inferred
+        shape = layer.output_shape
+    except Exception:    # no shape, or one that cannot be inferred
         shape = None
     if shape is not None:
         text += ', output shape %s' % (tuple(shape),)
@@ -83,19 +82,20 @@ def all_layers(layers):
     Iterative, so deep networks do not hit the recursion limit.
     """
     result, finished, entered = [], set(), set()
-    # stack of (layer, expanded): a layer is emitted when popped expanded.
-    stack = [(lay, False) for lay in reversed(layers)]
+    # a layer is pushed again under its inputs; met again once entered (its
+    # inputs done, or a cycle back to it), it is emitted
+    stack = list(reversed(layers))
     while stack:
-        lay, expanded = stack.pop()
+        lay = stack.pop()
         if lay is None or id(lay) in finished:
             continue
-        if expanded or id(lay) in entered:
+        if id(lay) in entered:
             finished.add(id(lay))
             result.append(lay)
             continue
         entered.add(id(lay))
-        stack.append((lay, True))
-        stack.extend((inp, False) for inp in reversed(_incoming(lay)))
+        stack.append(lay)
+        stack.extend(reversed(_incoming(lay)))
     return result
 
 
@@ -146,8 +146,9 @@ def warn_if_nothing_selected(layers, tags, selected):
     if not everything:
         return
     found = _tag_sets(all_layers(layers))
-    known = set().union(*found) if found else set()
-    unknown = [t for t in tags if found and t not in known]
+    known = set().union(*found)
+    # with no tag anywhere, no tag name is a misspelling: say what there is
+    unknown = [t for t in tags if known and t not in known]
     message = ("tags=%r select none of the %d parameters of the network, "
                "so the penalty is 0" % (dict(tags), len(everything)))
     if unknown:

@@ -8,7 +8,10 @@ their values are compared, with numpy and with Lasagne's; the helpers build
 Lasagne's graphs around them, node for node.
 """
 import collections
+import copy
 import inspect
+import pickle
+import re
 
 import numpy as np
 import pytest
@@ -663,3 +666,188 @@ def test_lasagne_suite_weighted(bk, lasagne_suite_layers):
     assert equal_graphs(loss, sum([
         0.1 * reg.apply_penalty([l_2.W], reg.l2),
         0.5 * reg.apply_penalty([l_3.W], reg.l2)]))
+
+
+# -- errors and warnings, message for message --------------------------------
+# The messages users read, whole: the argument named, what was expected,
+# what was given, and what to do.
+
+def _raises(error, message):
+    return pytest.raises(error, match='^%s$' % re.escape(message))
+
+
+def test_default_tags_refuse_changes_and_copy_as_a_plain_dict():
+    default = inspect.signature(reg.regularize_layer_params) \
+        .parameters['tags'].default
+    for change in [lambda d: d.clear(), lambda d: d.pop('regularizable'),
+                   lambda d: d.setdefault('trainable', True),
+                   lambda d: d.__delitem__('regularizable')]:
+        with _raises(TypeError, "the default tags of lasagne_reg are "
+                                "read-only; pass your own dict as tags= "
+                                "instead"):
+            change(default)
+    for copied in [copy.copy(default), copy.deepcopy(default),
+                   pickle.loads(pickle.dumps(default))]:
+        assert type(copied) is dict and copied == {'regularizable': True}
+        copied['trainable'] = True       # a copy is the caller's own
+    assert default == {'regularizable': True}
+
+
+def test_apply_penalty_passes_kwargs_for_one_tensor(bk):
+    t = _tensors(bk, 1)[0]
+
+    def scaled(x, scale):
+        return scale * reg.l1(x)
+
+    np.testing.assert_allclose(
+        bk.evaluate(reg.apply_penalty(t, scaled, scale=3.0)),
+        3 * np_l1([t.get_value()]), rtol=1e-5)
+
+
+def test_a_penalty_that_does_not_reduce_names_itself_and_the_tensor(bk):
+    W = bk.shared(np.ones((3, 4)), name='W')
+
+    def columns(x):
+        return x.sum(axis=0)
+
+    message = ("penalty: expected a scalar from columns(x), got a 1-d result "
+               "for 'W' (2-d); reduce it to one number, for example lambda "
+               "w: (w ** 2).sum()")
+    with _raises(ValueError, message):
+        reg.apply_penalty(W, columns)
+    with _raises(ValueError, message):
+        reg.apply_penalty([W], columns)
+
+
+def test_apply_penalty_message_for_what_is_not_a_tensor():
+    with _raises(TypeError, "tensor_or_tensors: expected a tensor, a numpy "
+                            "array, or an iterable of them, got int 3"):
+        reg.apply_penalty(3, reg.l2)
+
+
+def _foreign(bk):
+    """A variable of another backend (its class's module says which)."""
+    other = next(name for name in ('theano', 'pytensor', 'aesara')
+                 if name != bk.name)
+    variable = type('TensorVariable', (object,),
+                    {'__module__': other + '.tensor.variable',
+                     'name': 'V', 'ndim': 1})()
+    return other, variable
+
+
+def test_mixing_backends_names_the_argument(bk):
+    other, foreign = _foreign(bk)
+    own = bk.shared(np.ones(2), name='W')
+    message = ("%%s: expected variables of one backend, got %s variables "
+               "('W' (1-d)) and %s variables ('V' (1-d)); one graph cannot "
+               "mix them: build the whole model with one of %s, %s"
+               % (bk.name, other, bk.name, other))
+    with _raises(TypeError, message % 'tensor_or_tensors'):
+        reg.apply_penalty([own, foreign], reg.l2)
+    first = DuckLayer(None, [(own, {'regularizable'})], name='a')
+    second = DuckLayer(first, [(foreign, {'regularizable'})], name='b')
+    with _raises(TypeError, message % 'layer'):
+        reg.regularize_network_params(second, reg.l2)
+    with _raises(TypeError, message % 'layer'):
+        reg.regularize_layer_params([first, second], reg.l2)
+    with _raises(TypeError, message % 'layers'):
+        reg.regularize_layer_params_weighted(
+            collections.OrderedDict([(first, 1.0), (second, 1.0)]), reg.l2)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('call', [
+    lambda net, **kw: reg.regularize_network_params(net, reg.l2, **kw),
+    lambda net, **kw: reg.regularize_layer_params(net, reg.l2, **kw),
+    lambda net, **kw: reg.regularize_layer_params_weighted({net: 0.5},
+                                                           reg.l2, **kw),
+])
+def test_layer_helpers_keyword_messages(mlp, call):
+    with _raises(TypeError, "regularisable=True: the penalty l2 takes no "
+                            "keyword argument 'regularisable' (its "
+                            "parameters: x); tags go in tags=, for example "
+                            "tags={'regularisable': True} (Lasagne's tags "
+                            "are 'regularizable' and 'trainable')"):
+        call(mlp, regularisable=True)
+    with _raises(TypeError, "scale=2: the penalty l2 takes no keyword "
+                            "argument 'scale' (its parameters: x)"):
+        call(mlp, scale=2)
+
+
+def test_apply_penalty_keyword_message_has_no_tags_hint(bk):
+    # apply_penalty has no tags: a True keyword is not taken for a tag
+    with _raises(TypeError, "regularizable=True: the penalty l2 takes no "
+                            "keyword argument 'regularizable' (its "
+                            "parameters: x)"):
+        reg.apply_penalty(_tensors(bk, 2), reg.l2, regularizable=True)
+
+
+@pytest.mark.parametrize('helper', [reg.regularize_network_params,
+                                    reg.regularize_layer_params])
+def test_layer_argument_messages(bk, duck_mlp, helper):
+    with _raises(TypeError, "layer: expected a layer or an iterable of "
+                            "layers, got a numpy array of shape (3, 4); to "
+                            "penalize a tensor or an array, call the penalty "
+                            "on it (l2(x)) or apply_penalty(x, l2)"):
+        helper(np.ones((3, 4)), reg.l2)
+    with _raises(TypeError, "layer: expected a layer or an iterable of "
+                            "layers, got 'W' (2-d); to penalize a tensor or "
+                            "an array, call the penalty on it (l2(x)) or "
+                            "apply_penalty(x, l2)"):
+        helper(bk.shared(np.ones((3, 4)), name='W'), reg.l2)
+    with _raises(TypeError, "layer: expected a layer or an iterable of "
+                            "layers, got str 'dense'"):
+        helper('dense', reg.l2)
+    with _raises(TypeError, "layer[1]: expected a layer (an object with a "
+                            "get_params(**tags) method), got str 'dense'"):
+        helper([duck_mlp, 'dense'], reg.l2)
+
+
+def test_weighted_layers_messages(duck_mlp):
+    with _raises(TypeError, "layers: expected a mapping from layers to "
+                            "coefficients, such as {layer1: 0.1, layer2: "
+                            "0.5}, got str 'dense'"):
+        reg.regularize_layer_params_weighted('dense', reg.l2)
+    with _raises(TypeError, "layers: expected layers as keys (objects with a "
+                            "get_params(**tags) method), got key str "
+                            "'dense'"):
+        reg.regularize_layer_params_weighted(
+            collections.OrderedDict([(duck_mlp, 0.5), ('dense', 0.5)]),
+            reg.l2)
+
+
+@pytest.mark.lasagne
+def test_weighted_coefficient_messages_name_the_layer(mlp, merge_net, L):
+    layers = L.get_all_layers(mlp)[1:]
+    with _raises(TypeError, "layers[DenseLayer #2 of 3, output shape "
+                            "(None, 4)]: expected the layer's coefficient to "
+                            "be a real number, got str '0.1'; write the "
+                            "number without quotes (0.1, not '0.1')"):
+        reg.regularize_layer_params_weighted(
+            collections.OrderedDict(zip(layers, [0.1, '0.1', 0.1])), reg.l2)
+    named = {lay.name: lay for lay in L.get_all_layers(merge_net)}
+    with _raises(ValueError, "layers[DenseLayer 'right']: expected the "
+                             "layer's coefficient to be a non-negative "
+                             "number, got -1.0 (a negative coefficient "
+                             "rewards large weights; 0 switches the penalty "
+                             "off)"):
+        reg.regularize_layer_params_weighted(
+            collections.OrderedDict([(named['left'], 0.5),
+                                     (named['right'], -1.0)]), reg.l2)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('call', [
+    lambda net, tags: reg.regularize_network_params(net, reg.l2, tags=tags),
+    lambda net, tags: reg.regularize_layer_params([net], reg.l2, tags=tags),
+    lambda net, tags: reg.regularize_layer_params_weighted(
+        {net: 0.5}, reg.l2, tags=tags),
+])
+def test_each_layer_helper_warns_when_tags_select_nothing(mlp, call):
+    with pytest.warns(UserWarning) as record:
+        assert call(mlp, {'regularisable': True}) == 0
+    assert [str(w.message) for w in record] == [
+        "tags={'regularisable': True} select none of the 6 parameters of the "
+        "network, so the penalty is 0; no parameter has the tag "
+        "'regularisable': is it misspelt? Did you mean 'regularizable'? "
+        "(tags in this network: regularizable, trainable)"]
