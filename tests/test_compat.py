@@ -268,14 +268,49 @@ def test_numpy_names_theano_uses_are_present():
 def test_pkg_resources_shim_reports_versions():
     module = _shims.make_pkg_resources()
     assert module.get_distribution('numpy').version == np.__version__
-    with pytest.raises(module.DistributionNotFound):
+    with pytest.raises(module.DistributionNotFound) as missing:
         module.get_distribution('no-such-distribution-here')
+    # as setuptools' own: the distribution's name is the exception's argument
+    assert missing.value.args == ('no-such-distribution-here',)
 
 
 def test_numpy_linalg_shim_is_numpy_linalg():
     module = _shims.make_numpy_linalg()
+    assert module.__name__ == 'numpy.linalg.linalg'
+    assert module.__doc__ == ('Provided by lasagne_reg.compat: numpy.linalg '
+                              'under its numpy 1 name.')
+    public = [n for n in dir(np.linalg) if not n.startswith('__')]
+    assert public and all(getattr(module, n) is getattr(np.linalg, n)
+                          for n in public)
     assert module.LinAlgError is np.linalg.LinAlgError
     assert module.inv is np.linalg.inv
+
+
+def test_has_module_finds_a_submodule_without_importing_it():
+    # three levels: the parent is a subpackage, not the top package
+    assert _shims._has_module('email.mime.text') is True
+    assert _shims._has_module('email.mime.no_such_module') is False
+    assert _shims._has_module('email.no_such_package.text') is False
+    # a missing grandparent: find_spec raises, and the answer is no
+    assert _shims._has_module('no_such_package_here.sub.module') is False
+    # a module, not a package, as the parent: nothing below it
+    assert _shims._has_module('json.decoder.anything') is False
+
+
+def test_numpy_linalg_is_served_where_numpy_lacks_it(monkeypatch):
+    finders = _fresh_finders(monkeypatch)
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
+    real = _shims._has_module
+    monkeypatch.setattr(_shims, '_has_module', lambda name: (
+        False if name == _shims.NUMPY_LINALG else real(name)))
+    assert _shims.NUMPY_LINALG in _shims.install_modules()
+    served = finders[_shims.CompatFinder]
+    assert served.makers[_shims.NUMPY_LINALG] is _shims.make_numpy_linalg
+    spec = served.find_spec(_shims.NUMPY_LINALG)
+    import importlib.util
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.norm is np.linalg.norm
 
 
 @pytest.mark.lasagne   # the root conftest installs only on Theano
@@ -987,8 +1022,13 @@ def test_the_finder_serves_its_modules_through_import(monkeypatch):
     assert _shims.install_modules() == []
     refused = finders[_shims.RefusingFinder]
     assert list(refused.reasons) == [_shims.SCAN_C_LOOP]
-    with pytest.raises(ImportError, match='Python 3.11'):
+    with pytest.raises(ImportError) as refusal:
         refused.create_module(refused.find_spec(_shims.SCAN_C_LOOP))
+    assert str(refusal.value) == (
+        "lasagne_reg.compat: Theano 1.0.5's C scan loop (Cython 0.28 output) "
+        "does not compile on Python 3.11+; Theano runs the scan loop in "
+        "Python instead")
+    assert refusal.value.name == _shims.SCAN_C_LOOP    # as import names it
     assert refused.find_spec('theano.scan_module.scan_op') is None
     spec = fresh.find_spec('pkg_resources')
     assert spec.name == 'pkg_resources' and spec.loader is fresh
