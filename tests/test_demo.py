@@ -11,6 +11,7 @@ import re
 import struct
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -259,32 +260,33 @@ def test_report_functions_check_results(run, tmp_path):
     assert not os.path.exists(path)
 
 
-def test_missing_packages_are_named(monkeypatch, capsys):
+def _missing_message(packages, extras):
+    """The last line of the demo's error when `packages` are not installed."""
+    return ("python -m lasagne_reg.demo: error: the demo needs %s, not "
+            "installed in this Python (%s). Install them with: pip install "
+            "'lasagne_reg[%s]' (in a clone of the repository, make demo does "
+            "this)" % (packages, sys.executable, extras))
+
+
+@pytest.mark.parametrize('hidden, packages, extras', [
+    # only the demo's own extras missing: the demo extra alone
+    (('matplotlib', 'tqdm'), 'tqdm, matplotlib', 'demo'),
+    # Theano or Lasagne missing, alone or with others: both extras
+    (('theano',), 'Theano', 'theano,demo'),
+    (('lasagne', 'sklearn'), 'Lasagne, scikit-learn', 'theano,demo'),
+])
+def test_missing_packages_are_named(hidden, packages, extras, monkeypatch,
+                                    capsys):
     import importlib.util
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a, **k:
-                        None if name in ('matplotlib', 'tqdm')
-                        else real(name, *a, **k))
+                        None if name in hidden else real(name, *a, **k))
     with pytest.raises(SystemExit) as info:
         demo.main(['--epochs', '1'])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert 'the demo needs tqdm, matplotlib' in err
-    assert "pip install 'lasagne_reg[demo]'" in err
-
-
-def test_missing_theano_asks_for_both_extras(monkeypatch, capsys):
-    import importlib.util
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a, **k:
-                        None if name in ('lasagne', 'sklearn')
-                        else real(name, *a, **k))
-    with pytest.raises(SystemExit) as info:
-        demo.main(['--epochs', '1'])
-    assert info.value.code == 2
-    err = capsys.readouterr().err
-    assert 'the demo needs Lasagne, scikit-learn' in err
-    assert "pip install 'lasagne_reg[theano,demo]'" in err
+    assert err.rstrip('\n').splitlines()[-1] == \
+        _missing_message(packages, extras)
 
 
 def _no_training(monkeypatch):
@@ -384,6 +386,26 @@ def test_table_of_given_results_in_full():
         '-----------  ---------  --------  -------  -----------  -----',
         'none             98.8%     90.0%        -         5.00  33.3%',
         'l1_proximal      50.0%     12.3%   0.0001         1.00  75.0%']
+
+
+def test_table_prints_non_finite_numbers_in_lower_case():
+    """nan and inf print in lower case, as Python prints them, in every
+    column: a diverged run (nan weights, an inf penalty), accuracies over no
+    digits, a share of zeros over no weights."""
+    nan, inf = float('nan'), float('inf')
+    diverged = demo.Result('l2', nan, nan, inf,
+                           np.array([nan, 1.0, 0.0, 0.0]), [nan])
+    with warnings.catch_warnings():
+        # the mean of no weights: nan, with numpy's warning
+        warnings.simplefilter('ignore', RuntimeWarning)
+        empty = demo.Result('l1', 1.0, 0.5, nan, np.zeros(0), [0.5])
+    assert np.isnan(diverged.weight_norm) and diverged.zero_fraction == 0.5
+    assert empty.weight_norm == 0.0 and np.isnan(empty.zero_fraction)
+    assert demo.format_table([diverged, empty]).split('\n') == [
+        'setting  train acc  test acc  penalty  weight norm  zeros',
+        '-------  ---------  --------  -------  -----------  -----',
+        'l2            nan%      nan%      inf          nan  50.0%',
+        'l1          100.0%     50.0%      nan         0.00   nan%']
 
 
 @pytest.mark.parametrize('argv, message', [
