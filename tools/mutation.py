@@ -53,7 +53,8 @@ DOCS = os.path.join('docs', 'contributing.rst')
 TESTS = {
     'lasagne_reg/regularization.py': ['tests/test_regularization.py',
                                       'tests/test_properties.py'],
-    'lasagne_reg/_ops.py': ['tests/test_regularization.py',
+    'lasagne_reg/_ops.py': ['tests/test_ops.py',
+                            'tests/test_regularization.py',
                             'tests/test_penalties.py',
                             'tests/test_updates.py'],
     'lasagne_reg/_graph.py': ['tests/test_regularization.py',

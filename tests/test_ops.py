@@ -1,0 +1,121 @@
+"""The summing rule of lasagne_reg._ops: its dtype and the shape of its tree.
+
+sum_terms promises Lasagne's builtin ``sum`` while that fits one Elemwise
+and keeps the dtype, and beyond that a tree whose chunks are balanced (32
+terms make two runs of 16, not 31 and 1) and whose reductions take at most
+31 inputs. Values are compared with numpy; the tree is read from the graph.
+"""
+import numpy as np
+import pytest
+
+from lasagne_reg import _ops
+
+
+def _leaves(var, terms):
+    """How many of `terms` (by identity) the expression `var` contains."""
+    wanted = {id(t) for t in terms}
+    seen, stack, found = set(), [var], set()
+    while stack:
+        v = stack.pop()
+        if id(v) in wanted:
+            found.add(id(v))
+            continue
+        node = v.owner
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(node.inputs)
+    return len(found)
+
+
+def _stacked(total):
+    """The inputs of the top reduction: Sum(Reshape(stack of partials))."""
+    node = total.owner
+    while type(node.op).__name__ not in ('MakeVector', 'Join'):
+        node = node.inputs[0].owner
+    inputs = list(node.inputs)
+    if type(node.op).__name__ == 'Join':    # axis first, then the pieces
+        inputs = [i.owner.inputs[0] if i.owner is not None and
+                  type(i.owner.op).__name__ == 'DimShuffle' else i
+                  for i in inputs[1:]]
+    return inputs
+
+
+def _scalars(bk, n, dtype='float64'):
+    x = bk.shared(np.arange(1, n + 1, dtype=dtype), name='x')
+    return [x[i] for i in range(n)]
+
+
+@pytest.mark.parametrize('n, runs', [(32, [16, 16]), (62, [31, 31]),
+                                     (63, [21, 21, 21]),
+                                     (100, [25, 25, 25, 25])])
+def test_terms_beyond_one_elemwise_are_cut_into_balanced_runs(bk, n, runs):
+    terms = _scalars(bk, n)
+    total = _ops.sum_terms(terms)
+    assert [_leaves(p, terms) for p in _stacked(total)] == runs
+    assert bk.evaluate(total) == n * (n + 1) / 2
+
+
+def test_up_to_31_terms_are_lasagnes_builtin_sum(bk):
+    terms = _scalars(bk, 31)
+    total = _ops.sum_terms(terms)
+    assert type(total.owner.op).__name__ == 'Elemwise'   # the last add
+    assert _leaves(total.owner.inputs[1], terms) == 1
+    assert bk.evaluate(total) == 31 * 32 / 2
+
+
+def _wide_terms(bk, n):
+    """`n` terms each too wide for one Elemwise: x[k] added 32 times."""
+    x = bk.shared(np.arange(1, n + 1, dtype='float64'), name='x')
+    terms = []
+    for k in range(n):
+        term = x[k]
+        for _ in range(31):
+            term = term + x[k]
+        terms.append(term)
+    return terms
+
+
+@pytest.mark.parametrize('n, groups', [(31, None), (32, [16, 16]),
+                                       (33, [17, 16])])
+def test_runs_beyond_31_are_reduced_in_balanced_groups(bk, n, groups):
+    # a term too wide for any Elemwise is a run of its own; up to 31 runs
+    # are one reduction, more are reduced in the fewest balanced groups
+    terms = _wide_terms(bk, n)
+    total = _ops.sum_terms(terms)
+    stacked = _stacked(total)
+    if groups is None:
+        assert stacked == terms
+    else:
+        assert [_leaves(g, terms) for g in stacked] == groups
+        assert [_stacked(g) for g in stacked] == [terms[:groups[0]],
+                                                 terms[groups[0]:]]
+    if n == 33:
+        assert bk.evaluate(total) == 32 * n * (n + 1) / 2
+
+
+@pytest.mark.parametrize('floatX', ['float32', 'float64'])
+def test_numbers_among_float32_terms_keep_float32(bk, floatX):
+    # 0.0 is what a layer with nothing selected contributes
+    W = bk.shared(np.array([[1.5, -2.0]], dtype='float32'), name='W')
+    with bk.change_flags(floatX=floatX):
+        term = bk.T.sum(W ** 2)
+        total = _ops.sum_terms([term, 0.0, 0])
+        many = _ops.sum_terms([term] + [0.0] * 40)
+    assert total.dtype == 'float32' and many.dtype == 'float32'
+    assert bk.evaluate(total) == np.float32(6.25)
+    assert bk.evaluate(many) == np.float32(6.25)
+
+
+def test_numbers_alone_are_summed_as_numbers():
+    assert _ops.sum_terms([]) == 0
+    total = _ops.sum_terms([np.float32(1.5), np.float32(2.0)])
+    assert total == 3.5 and isinstance(total, np.float32)
+
+
+@pytest.mark.parametrize('dtype', ['int32', 'bool', 'float32'])
+def test_numeric_reduction_of_integers_is_float(dtype):
+    a = np.array([[1, 0], [1, 1]], dtype=dtype)
+    value = _ops.reduce_numeric(a, np.sum)
+    assert value == 3
+    assert value.dtype == (np.float32 if dtype == 'float32' else np.float64)
