@@ -8,6 +8,7 @@ test: Theano and Aesara C and pure Python, PyTensor C (CVM), Numba, JAX and
 pure Python.
 """
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -342,6 +343,27 @@ def test_rop_and_hessian_vector_products(bk):
         np.testing.assert_allclose(hv, 2 * w, rtol=1e-12)
 
 
+def test_rop_keeps_float32(bk):
+    x = vector(bk, 'float32')
+    v = vector(bk, 'float32')
+    a = np.array([0.5, -1.5, 0.0, 2.0], dtype='float32')
+    w = np.array([1.0, 2.0, 5.0, -3.0], dtype='float32')
+    for rop in _rops(bk).values():
+        outs = [rop(reg.l2(x), x, v), rop(reg.l1(x), x, v)]
+        assert [o.dtype for o in outs] == ['float32', 'float32']
+        r2, r1 = bk.function([x, v], outs)(a, w)
+        assert np.asarray(r2).dtype == np.asarray(r1).dtype == np.float32
+        assert r2 == np.float32(2 * np.dot(a, w))
+        assert r1 == np.float32(np.dot(np.sign(a), w))
+
+
+def test_r_op_without_an_eval_point_is_none(bk):
+    # an input with no direction (a random state, say) gives no product
+    x = vector(bk, 'float64')
+    for kind in ('l1', 'l2'):
+        assert _kernels.op_class(bk.name)(kind).R_op([x], [None]) == [None]
+
+
 # Theano 1.0.5's hessian is a scan, which runs on Python 3.11 and numpy 2
 # only under lasagne_reg.compat (the root conftest installs it; see
 # docs/backends.rst and tests/test_compat.py for what it takes).
@@ -373,18 +395,41 @@ def test_no_deprecated_api_is_used(bk):
 
 # -- the Op itself -------------------------------------------------------------
 
+# the class each backend's Op is, by the name it is pickled under
+CLASS_NAMES = {'theano': 'TheanoOnePassPenalty',
+               'aesara': 'AesaraOnePassPenalty',
+               'pytensor': 'PyTensorOnePassPenalty'}
+
+
 def test_the_op_pickles_and_compares_by_kind(bk):
     cls = _kernels.op_class(bk.name)
     op = cls('l2')
     again = pickle.loads(pickle.dumps(op))
     assert type(again) is cls and again == op and hash(again) == hash(op)
     assert cls('l1') != op
-    with pytest.raises(ValueError, match='kind'):
+    with pytest.raises(ValueError, match=re.escape(
+            "kind: expected one of l1, l2, got 'l3'")):
         cls('l3')
 
 
+def test_the_op_class_is_importable_by_name_and_documented(bk):
+    from lasagne_reg._kernels._onepass import PenaltyLogic
+    cls = _kernels.op_class(bk.name)
+    assert cls is _kernels.op_class(bk.name)         # built once
+    assert cls.__name__ == cls.__qualname__ == CLASS_NAMES[bk.name]
+    assert cls.__module__ == 'lasagne_reg._kernels'
+    assert getattr(_kernels, CLASS_NAMES[bk.name]) is cls
+    assert cls.__doc__ == PenaltyLogic.__doc__
+    with pytest.raises(AttributeError, match=re.escape(
+            "module 'lasagne_reg._kernels' has no attribute "
+            "'OnePassPenalty'")):
+        _kernels.OnePassPenalty
+
+
 def test_the_op_refuses_non_float_input(bk):
-    with pytest.raises(TypeError, match='float16, float32 or float64'):
+    with pytest.raises(TypeError, match=re.escape(
+            'OnePassPenalty{l2}: expected a float16, float32 or float64 '
+            'tensor, got int32')):
         _kernels.op_class(bk.name)('l2')(matrix(bk, 'int32'))
 
 
@@ -392,6 +437,11 @@ def test_shape_is_inferred_without_computing(bk):
     x = matrix(bk, 'float32')
     f = bk.function([x], reg.l2(x).shape)
     assert tuple(f(np.ones((2, 3), 'float32'))) == ()
+    assert not [node for node in f.maker.fgraph.toposort()
+                if isinstance(node.op, _kernels.op_class(bk.name))]
+    op = reg.l2(x).owner.op
+    # (node, shapes) in Theano and Aesara, (fgraph, node, shapes) in PyTensor
+    assert op.infer_shape(None, [(2, 3)]) == [()]
 
 
 def test_numpy_reference_chunks_match_a_float64_sum():
