@@ -119,3 +119,80 @@ def test_numeric_reduction_of_integers_is_float(dtype):
     value = _ops.reduce_numeric(a, np.sum)
     assert value == 3
     assert value.dtype == (np.float32 if dtype == 'float32' else np.float64)
+
+
+@pytest.mark.parametrize('n, sizes', [(1, [1]), (31, [31]), (32, [16, 16]),
+                                      (33, [17, 16]), (62, [31, 31]),
+                                      (63, [21, 21, 21]),
+                                      (100, [25, 25, 25, 25])])
+def test_balanced_runs_are_the_fewest_of_at_most_31_in_order(n, sizes):
+    runs = _ops._balanced(list(range(n)), 31)
+    assert [len(r) for r in runs] == sizes
+    assert sum(runs, []) == list(range(n))
+
+
+# -- scale and like: the coefficient never changes the term's dtype ----------
+
+@pytest.mark.parametrize('floatX', ['float32', 'float64'])
+@pytest.mark.parametrize('coeff', [0.1, np.float64(0.1), np.array(0.1)])
+def test_scale_keeps_a_float32_term_float32(bk, floatX, coeff):
+    W = bk.shared(np.array([1.5, -2.0, 3.0], dtype='float32'), name='W')
+    with bk.change_flags(floatX=floatX):
+        term = bk.T.sum(W ** 2)
+        scaled = _ops.scale(coeff, term)
+    assert scaled.dtype == 'float32'
+    assert bk.evaluate(scaled) == np.float32(0.1) * np.float32(15.25)
+
+
+def test_scale_casts_a_symbolic_float64_coefficient(bk):
+    W = bk.shared(np.array([1.5, -2.0], dtype='float32'), name='W')
+    c = bk.shared(np.float64(0.25), name='c')
+    scaled = _ops.scale(c, bk.T.sum(W ** 2))
+    assert scaled.dtype == 'float32'
+    assert bk.evaluate(scaled) == np.float32(0.25 * 6.25)
+    c.set_value(0.5)                      # still the shared coefficient
+    assert bk.evaluate(scaled) == np.float32(0.5 * 6.25)
+
+
+def test_scale_of_numbers_keeps_the_terms_dtype():
+    term = np.float32(6.25)
+    scaled = _ops.scale(np.float64(0.1), term)
+    assert isinstance(scaled, np.float32)
+    assert scaled == np.float32(0.1) * np.float32(6.25)
+    kept = _ops.scale(np.float32(0.5), np.float32(3.0))
+    assert isinstance(kept, np.float32) and kept == 1.5
+    # a term without a dtype is Python's product
+    assert _ops.scale(0.5, 3.0) == 1.5 and type(_ops.scale(0.5, 3)) is float
+
+
+def test_scale_keeps_lasagnes_product_when_it_keeps_the_dtype(bk):
+    W = bk.shared(np.array([1.5, -2.0], dtype='float32'), name='W')
+    term = bk.T.sum(W ** 2)
+    c = bk.shared(np.float32(0.5), name='c')
+    scaled = _ops.scale(c, term)
+    assert scaled.owner.inputs[0] is c and scaled.owner.inputs[1] is term
+    assert bk.evaluate(scaled) == np.float32(3.125)
+
+
+def test_scale_of_an_integer_term_is_not_truncated(bk):
+    # not a float: the product is Lasagne's (a float), the coefficient is
+    # never cast to the integer dtype
+    x = bk.shared(np.array([1, 2, 3], dtype='int32'), name='x')
+    scaled = _ops.scale(0.5, bk.T.sum(x))
+    assert scaled.dtype.startswith('float')
+    assert bk.evaluate(scaled) == 3.0
+    assert _ops.scale(0.5, np.int32(3)) == 1.5
+
+
+@pytest.mark.parametrize('floatX', ['float32', 'float64'])
+def test_like_makes_a_coefficient_of_the_tensors_dtype_exactly(bk, floatX):
+    W32 = bk.shared(np.ones(2, dtype='float32'), name='W32')
+    W64 = bk.shared(np.ones(2, dtype='float64'), name='W64')
+    with bk.change_flags(floatX=floatX):
+        c32, c64 = _ops.like(0.1, W32), _ops.like(0.1, W64)
+    assert c32.dtype == 'float32' and c64.dtype == 'float64'
+    assert bk.evaluate(c32) == np.float32(0.1)
+    assert bk.evaluate(c64) == 0.1          # not rounded to float32
+    s = bk.shared(np.float64(0.1), name='s')
+    cast = _ops.like(s, W32)
+    assert cast.dtype == 'float32' and bk.evaluate(cast) == np.float32(0.1)
