@@ -94,6 +94,11 @@ NOT_MUTATED = {
         'copied verbatim into site-packages and run at interpreter start-up '
         'of other environments (some without mutmut); tested end to end by '
         'the enable/disable subprocess tests',
+    'lasagne_reg/_kernels/_pytensor.py':
+        "PyTensor's share of the one-pass Op (its pullback/pushforward, the "
+        'Numba and JAX implementations): never imported on the Theano stack '
+        'mutation testing runs on; tested by the PyTensor run of make test '
+        '(tests/test_kernels.py in .venv-pytensor)',
 }
 
 #: --smoke: one small pure-Python module and the tests of it that compile
