@@ -194,6 +194,70 @@ def test_c_modes_run_the_c_code(bk, monkeypatch, mode_id, dtype):
     assert_rounded_float64(r2, 'l2', a, dtype)
 
 
+# A fresh compile cache: the backends cache a compiled Op by its
+# c_code_cache_version, without reading its C code again, so only a
+# process with an empty cache compiles what c_code() and the support code
+# say now (what a new install runs). The C linker has no Python fallback.
+FRESH_C = r"""
+import importlib, sys, types
+backend = sys.argv[1]
+if backend == 'theano':
+    import lasagne_reg.compat
+    lasagne_reg.compat.install()
+import numpy as np
+from lasagne_reg import regularization as reg
+from tests import test_kernels as tk
+root = importlib.import_module(backend)
+bk = types.SimpleNamespace(name=backend, T=importlib.import_module(
+    backend + '.tensor'))
+xs = [tk.matrix(bk, d) for d in tk.DTYPES]
+outs = [penalty(x) for x in xs for penalty in (reg.l1, reg.l2)]
+f = root.function(xs, outs, mode=root.compile.Mode(linker='c'))
+for view_id, view in tk.FRESH_VIEWS:
+    arrays = [view(tk._values(d, seed=8)[0]) for d in tk.DTYPES]
+    got = iter(f(*arrays))
+    for a, d in zip(arrays, tk.DTYPES):
+        for kind in ('l1', 'l2'):
+            try:
+                tk.assert_rounded_float64(next(got), kind, a, d)
+            except AssertionError as error:
+                raise AssertionError('%s of %s %s: %s'
+                                     % (kind, view_id, d, error))
+print('ok')
+"""
+
+# 2-d layouts the C code reads differently: one flat block (C or Fortran
+# order), NpyIter's strided runs (steps, negative steps, a negative unit
+# stride), tails shorter than its 16 and 4 lanes, no element
+FRESH_VIEWS = [
+    ('C order', lambda a: a),
+    ('Fortran order', np.asfortranarray),
+    ('steps', lambda a: a[::2, ::3]),
+    ('negative steps', lambda a: a[::-1, ::-2]),
+    ('reversed rows', lambda a: a[1:, ::-1]),
+    ('columns', lambda a: a[:, 2:9]),
+    ('one element', lambda a: a[2:3, 4:5]),
+    ('empty', lambda a: a[:0]),
+]
+
+
+def test_c_code_compiled_fresh_matches_numpy(bk, tmp_path):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root)
+    name = bk.name.upper() + '_FLAGS'
+    flags = [f for f in env.get(name, '').split(',')
+             if f and f.split('=')[0].strip() not in ('base_compiledir',
+                                                      'compiledir')]
+    env[name] = ','.join(flags + ['base_compiledir=%s' % tmp_path])
+    out = subprocess.run([sys.executable, '-c', FRESH_C, bk.name], env=env,
+                         cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ['ok']
+
+
 @pytest.mark.parametrize('mode_id', MODE_IDS)
 def test_nan_and_inf_propagate(bk, mode_id):
     x = vector(bk, 'float32')
