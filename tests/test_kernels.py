@@ -518,3 +518,20 @@ def test_numpy_reference_chunks_match_a_float64_sum():
     np.testing.assert_allclose(numpy_penalty('l1', a), np.abs(a64).sum(),
                                rtol=1e-13)
     assert numpy_penalty('l2', np.zeros((0, 4), 'float16')) == 0.0
+
+
+def test_numpy_reference_copies_no_more_than_a_chunk():
+    # perform() on a transposed (Fortran-ordered) weight reads it in place:
+    # its temporaries are a float64 chunk, never a copy of the weight
+    import tracemalloc
+    from lasagne_reg._kernels._onepass import numpy_penalty
+    a = np.ones((1024, 1024), dtype='float32').T
+    for kind in ('l1', 'l2'):
+        tracemalloc.start()
+        try:
+            total = numpy_penalty(kind, a)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert total == a.size
+        assert peak < a.nbytes / 2

@@ -46,13 +46,16 @@ def _scalars(bk, n, dtype='float64'):
     return [x[i] for i in range(n)]
 
 
-@pytest.mark.parametrize('n, runs', [(32, [16, 16]), (62, [31, 31]),
-                                     (63, [21, 21, 21]),
+@pytest.mark.parametrize('n, runs', [(32, [16, 16]), (33, [17, 16]),
+                                     (62, [31, 31]), (63, [21, 21, 21]),
                                      (100, [25, 25, 25, 25])])
 def test_terms_beyond_one_elemwise_are_cut_into_balanced_runs(bk, n, runs):
     terms = _scalars(bk, n)
     total = _ops.sum_terms(terms)
-    assert [_leaves(p, terms) for p in _stacked(total)] == runs
+    partials = _stacked(total)
+    assert [_leaves(p, terms) for p in partials] == runs
+    # each run is one sum of its terms (an Elemwise add), not a reduction
+    assert all(type(p.owner.op).__name__ == 'Elemwise' for p in partials)
     assert bk.evaluate(total) == n * (n + 1) / 2
 
 
