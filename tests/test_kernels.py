@@ -490,6 +490,32 @@ def test_the_op_class_is_importable_by_name_and_documented(bk):
         _kernels.OnePassPenalty
 
 
+def test_the_op_class_built_afresh_is_complete(bk, monkeypatch):
+    # op_class builds each backend's class once: build it again here
+    from lasagne_reg._kernels._onepass import PenaltyLogic
+    old = _kernels.op_class(bk.name)
+    monkeypatch.setattr(_kernels, '_CLASSES', {})
+    cls = _kernels.op_class(bk.name)
+    assert cls is not old and cls is _kernels.op_class(bk.name)
+    assert getattr(_kernels, CLASS_NAMES[bk.name]) is cls
+    assert cls.__name__ == cls.__qualname__ == CLASS_NAMES[bk.name]
+    assert cls.__module__ == 'lasagne_reg._kernels'
+    assert cls.__doc__ == PenaltyLogic.__doc__
+    assert cls.__mro__[1] is PenaltyLogic
+    op = cls('l2')
+    again = pickle.loads(pickle.dumps(op))
+    assert type(again) is cls and again == op and hash(again) == hash(op)
+    assert cls('l1') != op and str(op) == 'OnePassPenalty{l2}'
+
+    # a float16 node; Theano runs C code on float16 only for an Op that
+    # says so (compiling it here would leave this second class in the
+    # backend's module cache: test_c_modes_run_the_c_code runs it)
+    x = matrix(bk, 'float16')
+    node = op(x[::2])
+    assert type(node.owner.op) is cls and node.dtype == 'float16'
+    assert cls._f16_ok is True
+
+
 def test_the_op_refuses_non_float_input(bk):
     with pytest.raises(TypeError, match=re.escape(
             'OnePassPenalty{l2}: expected a float16, float32 or float64 '

@@ -110,6 +110,29 @@ def test_numbers_among_float32_terms_keep_float32(bk, floatX):
     assert bk.evaluate(many) == np.float32(6.25)
 
 
+@pytest.mark.parametrize('many', [False, True])
+def test_float64_numbers_among_float32_terms_keep_float32(bk, many):
+    # Lasagne's sum would upcast: a numpy float64 is a float64 constant
+    W = bk.shared(np.array([[1.5, -2.0]], dtype='float32'), name='W')
+    term = bk.T.sum(W ** 2)
+    numbers = [np.float64(0.25)] * (40 if many else 2)
+    assert sum([term] + numbers).dtype == 'float64'
+    total = _ops.sum_terms([term] + numbers)
+    assert total.dtype == 'float32'
+    assert bk.evaluate(total) == np.float32(6.25 + 0.25 * len(numbers))
+
+
+@pytest.mark.lasagne
+def test_numbers_that_keep_the_dtype_give_lasagnes_graph(bk):
+    from tests.test_regularization import equal_graphs
+    W = bk.shared(np.array([[1.5, -2.0]], dtype='float32'), name='W')
+    with bk.change_flags(floatX='float32'):
+        terms = [bk.T.sum(W ** 2), 0.0, 0, bk.T.sum(abs(W))]
+        total = _ops.sum_terms(terms)
+        assert equal_graphs(total, sum(terms))
+    assert total.dtype == 'float32'
+
+
 def test_numbers_alone_are_summed_as_numbers():
     assert _ops.sum_terms([]) == 0
     total = _ops.sum_terms([np.float32(1.5), np.float32(2.0)])

@@ -32,27 +32,31 @@ def op_class(name):
     """The one-pass penalty Op class of the backend `name`, built once."""
     cls = _CLASSES.get(name)
     if cls is None:
-        cls_name, base_module, base_name, apply_module = _BASES[name]
-        base = getattr(_backend.submodule(name, base_module), base_name)
-        namespace = {
-            '__module__': __name__,
-            '__qualname__': cls_name,
-            '__doc__': PenaltyLogic.__doc__,
-            # the backends' metaclasses read these from the class itself
-            '__props__': PenaltyLogic.__props__,
-            '__str__': PenaltyLogic.__str__,
-            # Theano runs an Op's C code on float16 only when it says so
-            '_f16_ok': True,
-            '_T': _backend.submodule(name, 'tensor'),
-            '_Apply': _backend.submodule(name, apply_module).Apply,
-        }
-        if name == 'pytensor':
-            from . import _pytensor
-            namespace.update(_pytensor.methods())
-        cls = type(cls_name, (PenaltyLogic, base), namespace)
-        if name == 'pytensor':
-            _pytensor.register(cls)
-        _CLASSES[name] = cls
+        cls = _CLASSES[name] = _build(name)
+    return cls
+
+
+def _build(name):
+    cls_name, base_module, base_name, apply_module = _BASES[name]
+    base = getattr(_backend.submodule(name, base_module), base_name)
+    namespace = {
+        '__module__': __name__,
+        '__qualname__': cls_name,
+        '__doc__': PenaltyLogic.__doc__,
+        # the backends' metaclasses read these from the class itself
+        '__props__': PenaltyLogic.__props__,
+        '__str__': PenaltyLogic.__str__,
+        # Theano runs an Op's C code on float16 only when it says so
+        '_f16_ok': True,
+        '_T': _backend.submodule(name, 'tensor'),
+        '_Apply': _backend.submodule(name, apply_module).Apply,
+    }
+    if name == 'pytensor':
+        from . import _pytensor
+        namespace.update(_pytensor.methods())
+    cls = type(cls_name, (PenaltyLogic, base), namespace)
+    if name == 'pytensor':
+        _pytensor.register(cls)
     return cls
 
 

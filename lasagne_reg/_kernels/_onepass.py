@@ -22,6 +22,8 @@ keeps 16 independent float64 partial sums: gcc vectorizes them at the
 float16 is widened with an exact bit conversion, so the Op needs no
 ``npymath`` library and no global flag.
 """
+import hashlib
+
 import numpy as np
 
 KINDS = ('l1', 'l2')
@@ -305,3 +307,13 @@ class PenaltyLogic(object):
 
     def c_code_cache_version(self):
         return (1,)
+
+    def c_code_cache_version_apply(self, node):
+        # the backends find a compiled module by this version and never read
+        # the C code again: a hash of the code makes an edited kernel (one
+        # whose version was not bumped) compile afresh instead of running
+        # the old one from the cache
+        code = '\n'.join([C_SUPPORT] + self.c_headers() + [self.c_code(
+            node, 'node', ['x'], ['z'], {'fail': 'fail'})])
+        digest = hashlib.sha256(code.encode('utf-8')).hexdigest()
+        return self.c_code_cache_version() + (int(digest[:15], 16),)
