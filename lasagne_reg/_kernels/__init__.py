@@ -13,6 +13,7 @@ module imports no backend. PyTensor's class also gets Numba and JAX
 implementations, registered for that class only (:mod:`._pytensor`).
 """
 from .. import _backend
+from . import _pytensor     # imports no backend
 from ._onepass import FLOAT_DTYPES, PenaltyLogic
 
 __all__ = ['l1', 'l2', 'penalty_op']
@@ -24,6 +25,9 @@ _BASES = {
     'pytensor': ('PyTensorOnePassPenalty', 'link.c.op', 'COp',
                  'graph.basic'),
 }
+
+# how a backend's class is made, where not by type() alone
+_MAKERS = {'pytensor': _pytensor.build}
 
 _CLASSES = {}
 
@@ -41,7 +45,6 @@ def _build(name):
     base = getattr(_backend.submodule(name, base_module), base_name)
     namespace = {
         '__module__': __name__,
-        '__qualname__': cls_name,
         '__doc__': PenaltyLogic.__doc__,
         # the backends' metaclasses read these from the class itself
         '__props__': PenaltyLogic.__props__,
@@ -51,13 +54,8 @@ def _build(name):
         '_T': _backend.submodule(name, 'tensor'),
         '_Apply': _backend.submodule(name, apply_module).Apply,
     }
-    if name == 'pytensor':
-        from . import _pytensor
-        namespace.update(_pytensor.methods())
-    cls = type(cls_name, (PenaltyLogic, base), namespace)
-    if name == 'pytensor':
-        _pytensor.register(cls)
-    return cls
+    make = _MAKERS.get(name, type)
+    return make(cls_name, (PenaltyLogic, base), namespace)
 
 
 def __getattr__(attr):
