@@ -355,6 +355,19 @@ def test_gradients_are_2x_and_sign_x(bk, mode_id, dtype):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_gradient_of_the_whole_tensor_keeps_its_dtype(bk, dtype):
+    # no op after ours to cast it: the Op's own gradient must be in x's dtype
+    x = vector(bk, dtype)
+    g1, g2 = bk.grad(reg.l1(x), x), bk.grad(reg.l2(x), x)
+    assert g1.dtype == g2.dtype == dtype
+    a = np.array([0.5, -1.5, 0.0, 2.0], dtype=dtype)
+    r1, r2 = bk.function([x], [g1, g2])(a)
+    assert np.asarray(r1).dtype == np.asarray(r2).dtype == dtype
+    np.testing.assert_array_equal(r1, np.sign(a))
+    np.testing.assert_array_equal(r2, 2 * a)
+
+
 def test_gradient_scales_with_the_output_gradient(bk):
     x = vector(bk, 'float64')
     c = bk.T.scalar(dtype='float64')
