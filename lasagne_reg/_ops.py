@@ -73,7 +73,8 @@ def sum_terms(terms):
     partial = [chunk[0] if len(chunk) == 1 else sum(chunk)
                for chunk in _chunks(terms)]
     while len(partial) > _MAX_ELEMWISE_INPUTS:
-        partial = [group[0] if len(group) == 1 else _stack_sum(T, group)
+        # more than 31 partials make groups of at least 16: none of one
+        partial = [_stack_sum(T, group)
                    for group in _balanced(partial, _MAX_ELEMWISE_INPUTS)]
     return _stack_sum(T, partial)
 

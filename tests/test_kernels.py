@@ -8,6 +8,7 @@ test: Theano and Aesara C and pure Python, PyTensor C (CVM), Numba, JAX and
 pure Python.
 """
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -31,6 +32,11 @@ MODE_IDS = [m[0] for m in MODES]
 C_MODES = {'c'}
 DTYPES = ['float16', 'float32', 'float64']
 PENALTIES = {'l1': lambda a: np.abs(a).sum(), 'l2': lambda a: (a * a).sum()}
+
+
+def exactly(message):
+    """A pattern matching `message` and nothing more."""
+    return '^%s$' % re.escape(message)
 
 
 def mode_of(bk, spec):
@@ -193,6 +199,70 @@ def test_c_modes_run_the_c_code(bk, monkeypatch, mode_id, dtype):
     assert_rounded_float64(r2, 'l2', a, dtype)
 
 
+# A fresh compile cache: the backends cache a compiled Op by its
+# c_code_cache_version, without reading its C code again, so only a
+# process with an empty cache compiles what c_code() and the support code
+# say now (what a new install runs). The C linker has no Python fallback.
+FRESH_C = r"""
+import importlib, sys, types
+backend = sys.argv[1]
+if backend == 'theano':
+    import lasagne_reg.compat
+    lasagne_reg.compat.install()
+import numpy as np
+from lasagne_reg import regularization as reg
+from tests import test_kernels as tk
+root = importlib.import_module(backend)
+bk = types.SimpleNamespace(name=backend, T=importlib.import_module(
+    backend + '.tensor'))
+xs = [tk.matrix(bk, d) for d in tk.DTYPES]
+outs = [penalty(x) for x in xs for penalty in (reg.l1, reg.l2)]
+f = root.function(xs, outs, mode=root.compile.Mode(linker='c'))
+for view_id, view in tk.FRESH_VIEWS:
+    arrays = [view(tk._values(d, seed=8)[0]) for d in tk.DTYPES]
+    got = iter(f(*arrays))
+    for a, d in zip(arrays, tk.DTYPES):
+        for kind in ('l1', 'l2'):
+            try:
+                tk.assert_rounded_float64(next(got), kind, a, d)
+            except AssertionError as error:
+                raise AssertionError('%s of %s %s: %s'
+                                     % (kind, view_id, d, error))
+print('ok')
+"""
+
+# 2-d layouts the C code reads differently: one flat block (C or Fortran
+# order), NpyIter's strided runs (steps, negative steps, a negative unit
+# stride), tails shorter than its 16 and 4 lanes, no element
+FRESH_VIEWS = [
+    ('C order', lambda a: a),
+    ('Fortran order', np.asfortranarray),
+    ('steps', lambda a: a[::2, ::3]),
+    ('negative steps', lambda a: a[::-1, ::-2]),
+    ('reversed rows', lambda a: a[1:, ::-1]),
+    ('columns', lambda a: a[:, 2:9]),
+    ('one element', lambda a: a[2:3, 4:5]),
+    ('empty', lambda a: a[:0]),
+]
+
+
+def test_c_code_compiled_fresh_matches_numpy(bk, tmp_path):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root)
+    name = bk.name.upper() + '_FLAGS'
+    flags = [f for f in env.get(name, '').split(',')
+             if f and f.split('=')[0].strip() not in ('base_compiledir',
+                                                      'compiledir')]
+    env[name] = ','.join(flags + ['base_compiledir=%s' % tmp_path])
+    out = subprocess.run([sys.executable, '-c', FRESH_C, bk.name], env=env,
+                         cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ['ok']
+
+
 @pytest.mark.parametrize('mode_id', MODE_IDS)
 def test_nan_and_inf_propagate(bk, mode_id):
     x = vector(bk, 'float32')
@@ -285,6 +355,19 @@ def test_gradients_are_2x_and_sign_x(bk, mode_id, dtype):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_gradient_of_the_whole_tensor_keeps_its_dtype(bk, dtype):
+    # no op after ours to cast it: the Op's own gradient must be in x's dtype
+    x = vector(bk, dtype)
+    g1, g2 = bk.grad(reg.l1(x), x), bk.grad(reg.l2(x), x)
+    assert g1.dtype == g2.dtype == dtype
+    a = np.array([0.5, -1.5, 0.0, 2.0], dtype=dtype)
+    r1, r2 = bk.function([x], [g1, g2])(a)
+    assert np.asarray(r1).dtype == np.asarray(r2).dtype == dtype
+    np.testing.assert_array_equal(r1, np.sign(a))
+    np.testing.assert_array_equal(r2, 2 * a)
+
+
 def test_gradient_scales_with_the_output_gradient(bk):
     x = vector(bk, 'float64')
     c = bk.T.scalar(dtype='float64')
@@ -342,6 +425,27 @@ def test_rop_and_hessian_vector_products(bk):
         np.testing.assert_allclose(hv, 2 * w, rtol=1e-12)
 
 
+def test_rop_keeps_float32(bk):
+    x = vector(bk, 'float32')
+    v = vector(bk, 'float32')
+    a = np.array([0.5, -1.5, 0.0, 2.0], dtype='float32')
+    w = np.array([1.0, 2.0, 5.0, -3.0], dtype='float32')
+    for rop in _rops(bk).values():
+        outs = [rop(reg.l2(x), x, v), rop(reg.l1(x), x, v)]
+        assert [o.dtype for o in outs] == ['float32', 'float32']
+        r2, r1 = bk.function([x, v], outs)(a, w)
+        assert np.asarray(r2).dtype == np.asarray(r1).dtype == np.float32
+        assert r2 == np.float32(2 * np.dot(a, w))
+        assert r1 == np.float32(np.dot(np.sign(a), w))
+
+
+def test_r_op_without_an_eval_point_is_none(bk):
+    # an input with no direction (a random state, say) gives no product
+    x = vector(bk, 'float64')
+    for kind in ('l1', 'l2'):
+        assert _kernels.op_class(bk.name)(kind).R_op([x], [None]) == [None]
+
+
 # Theano 1.0.5's hessian is a scan, which runs on Python 3.11 and numpy 2
 # only under lasagne_reg.compat (the root conftest installs it; see
 # docs/backends.rst and tests/test_compat.py for what it takes).
@@ -373,18 +477,67 @@ def test_no_deprecated_api_is_used(bk):
 
 # -- the Op itself -------------------------------------------------------------
 
+# the class each backend's Op is, by the name it is pickled under
+CLASS_NAMES = {'theano': 'TheanoOnePassPenalty',
+               'aesara': 'AesaraOnePassPenalty',
+               'pytensor': 'PyTensorOnePassPenalty'}
+
+
 def test_the_op_pickles_and_compares_by_kind(bk):
     cls = _kernels.op_class(bk.name)
     op = cls('l2')
     again = pickle.loads(pickle.dumps(op))
     assert type(again) is cls and again == op and hash(again) == hash(op)
     assert cls('l1') != op
-    with pytest.raises(ValueError, match='kind'):
+    with pytest.raises(ValueError, match=exactly(
+            "kind: expected one of l1, l2, got 'l3'")):
         cls('l3')
 
 
+def test_the_op_class_is_importable_by_name_and_documented(bk):
+    from lasagne_reg._kernels._onepass import PenaltyLogic
+    cls = _kernels.op_class(bk.name)
+    assert cls is _kernels.op_class(bk.name)         # built once
+    assert cls.__name__ == cls.__qualname__ == CLASS_NAMES[bk.name]
+    assert cls.__module__ == 'lasagne_reg._kernels'
+    assert getattr(_kernels, CLASS_NAMES[bk.name]) is cls
+    assert cls.__doc__ == PenaltyLogic.__doc__
+    with pytest.raises(AttributeError, match=exactly(
+            "module 'lasagne_reg._kernels' has no attribute "
+            "'OnePassPenalty'")):
+        _kernels.OnePassPenalty
+
+
+def test_the_op_class_built_afresh_is_complete(bk, monkeypatch):
+    # op_class builds each backend's class once: build it again here
+    from lasagne_reg._kernels._onepass import PenaltyLogic
+    old = _kernels.op_class(bk.name)
+    monkeypatch.setattr(_kernels, '_CLASSES', {})
+    cls = _kernels.op_class(bk.name)
+    assert cls is not old and cls is _kernels.op_class(bk.name)
+    assert getattr(_kernels, CLASS_NAMES[bk.name]) is cls
+    assert cls.__name__ == cls.__qualname__ == CLASS_NAMES[bk.name]
+    assert cls.__module__ == 'lasagne_reg._kernels'
+    assert cls.__doc__ == PenaltyLogic.__doc__
+    assert cls.__mro__[1] is PenaltyLogic
+    op = cls('l2')
+    again = pickle.loads(pickle.dumps(op))
+    assert type(again) is cls and again == op and hash(again) == hash(op)
+    assert cls('l1') != op and str(op) == 'OnePassPenalty{l2}'
+
+    # a float16 node; Theano runs C code on float16 only for an Op that
+    # says so (compiling it here would leave this second class in the
+    # backend's module cache: test_c_modes_run_the_c_code runs it)
+    x = matrix(bk, 'float16')
+    node = op(x[::2])
+    assert type(node.owner.op) is cls and node.dtype == 'float16'
+    assert cls._f16_ok is True
+
+
 def test_the_op_refuses_non_float_input(bk):
-    with pytest.raises(TypeError, match='float16, float32 or float64'):
+    with pytest.raises(TypeError, match=exactly(
+            'OnePassPenalty{l2}: expected a float16, float32 or float64 '
+            'tensor, got int32')):
         _kernels.op_class(bk.name)('l2')(matrix(bk, 'int32'))
 
 
@@ -392,6 +545,11 @@ def test_shape_is_inferred_without_computing(bk):
     x = matrix(bk, 'float32')
     f = bk.function([x], reg.l2(x).shape)
     assert tuple(f(np.ones((2, 3), 'float32'))) == ()
+    assert not [node for node in f.maker.fgraph.toposort()
+                if isinstance(node.op, _kernels.op_class(bk.name))]
+    op = reg.l2(x).owner.op
+    # (node, shapes) in Theano and Aesara, (fgraph, node, shapes) in PyTensor
+    assert op.infer_shape(None, [(2, 3)]) == [()]
 
 
 def test_numpy_reference_chunks_match_a_float64_sum():
@@ -404,3 +562,20 @@ def test_numpy_reference_chunks_match_a_float64_sum():
     np.testing.assert_allclose(numpy_penalty('l1', a), np.abs(a64).sum(),
                                rtol=1e-13)
     assert numpy_penalty('l2', np.zeros((0, 4), 'float16')) == 0.0
+
+
+def test_numpy_reference_copies_no_more_than_a_chunk():
+    # perform() on a transposed (Fortran-ordered) weight reads it in place:
+    # its temporaries are a float64 chunk, never a copy of the weight
+    import tracemalloc
+    from lasagne_reg._kernels._onepass import numpy_penalty
+    a = np.ones((1024, 1024), dtype='float32').T
+    for kind in ('l1', 'l2'):
+        tracemalloc.start()
+        try:
+            total = numpy_penalty(kind, a)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert total == a.size
+        assert peak < a.nbytes / 2

@@ -53,7 +53,8 @@ DOCS = os.path.join('docs', 'contributing.rst')
 TESTS = {
     'lasagne_reg/regularization.py': ['tests/test_regularization.py',
                                       'tests/test_properties.py'],
-    'lasagne_reg/_ops.py': ['tests/test_regularization.py',
+    'lasagne_reg/_ops.py': ['tests/test_ops.py',
+                            'tests/test_regularization.py',
                             'tests/test_penalties.py',
                             'tests/test_updates.py'],
     'lasagne_reg/_graph.py': ['tests/test_graph.py',
@@ -94,6 +95,11 @@ NOT_MUTATED = {
         'copied verbatim into site-packages and run at interpreter start-up '
         'of other environments (some without mutmut); tested end to end by '
         'the enable/disable subprocess tests',
+    'lasagne_reg/_kernels/_pytensor.py':
+        "PyTensor's share of the one-pass Op (its pullback/pushforward, the "
+        'Numba and JAX implementations): never imported on the Theano stack '
+        'mutation testing runs on; tested by the PyTensor run of make test '
+        '(tests/test_kernels.py in .venv-pytensor)',
 }
 
 #: --smoke: one small pure-Python module and the tests of it that compile

@@ -13,6 +13,7 @@ module imports no backend. PyTensor's class also gets Numba and JAX
 implementations, registered for that class only (:mod:`._pytensor`).
 """
 from .. import _backend
+from . import _pytensor     # imports no backend
 from ._onepass import FLOAT_DTYPES, PenaltyLogic
 
 __all__ = ['l1', 'l2', 'penalty_op']
@@ -25,6 +26,9 @@ _BASES = {
                  'graph.basic'),
 }
 
+# how a backend's class is made, where not by type() alone
+_MAKERS = {'pytensor': _pytensor.build}
+
 _CLASSES = {}
 
 
@@ -32,28 +36,26 @@ def op_class(name):
     """The one-pass penalty Op class of the backend `name`, built once."""
     cls = _CLASSES.get(name)
     if cls is None:
-        cls_name, base_module, base_name, apply_module = _BASES[name]
-        base = getattr(_backend.submodule(name, base_module), base_name)
-        namespace = {
-            '__module__': __name__,
-            '__qualname__': cls_name,
-            '__doc__': PenaltyLogic.__doc__,
-            # the backends' metaclasses read these from the class itself
-            '__props__': PenaltyLogic.__props__,
-            '__str__': PenaltyLogic.__str__,
-            # Theano runs an Op's C code on float16 only when it says so
-            '_f16_ok': True,
-            '_T': _backend.submodule(name, 'tensor'),
-            '_Apply': _backend.submodule(name, apply_module).Apply,
-        }
-        if name == 'pytensor':
-            from . import _pytensor
-            namespace.update(_pytensor.methods())
-        cls = type(cls_name, (PenaltyLogic, base), namespace)
-        if name == 'pytensor':
-            _pytensor.register(cls)
-        _CLASSES[name] = cls
+        cls = _CLASSES[name] = _build(name)
     return cls
+
+
+def _build(name):
+    cls_name, base_module, base_name, apply_module = _BASES[name]
+    base = getattr(_backend.submodule(name, base_module), base_name)
+    namespace = {
+        '__module__': __name__,
+        '__doc__': PenaltyLogic.__doc__,
+        # the backends' metaclasses read these from the class itself
+        '__props__': PenaltyLogic.__props__,
+        '__str__': PenaltyLogic.__str__,
+        # Theano runs an Op's C code on float16 only when it says so
+        '_f16_ok': True,
+        '_T': _backend.submodule(name, 'tensor'),
+        '_Apply': _backend.submodule(name, apply_module).Apply,
+    }
+    make = _MAKERS.get(name, type)
+    return make(cls_name, (PenaltyLogic, base), namespace)
 
 
 def __getattr__(attr):

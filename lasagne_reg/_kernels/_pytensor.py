@@ -14,6 +14,14 @@ import numpy as np
 from .. import _backend
 
 
+def build(name, bases, namespace):
+    """The PyTensor Op class: PyTensor's methods added, then registered."""
+    namespace.update(methods())
+    cls = type(name, bases, namespace)
+    register(cls)
+    return cls
+
+
 def methods():
     """PyTensor-only methods of the Op class."""
 
