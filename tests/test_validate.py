@@ -149,8 +149,9 @@ def test_symbolic_coefficient_must_be_scalar(bk, net):
 
 
 def test_a_symbolic_coefficient_that_is_no_tensor_is_a_clear_error(bk, net):
-    # a shared random state: a variable of the backend, but no number
-    state = bk.root.shared(np.random.RandomState(0))
+    # a shared random generator: a variable of the backend, but no number
+    # (every backend shares a Generator; PyTensor refuses a RandomState)
+    state = bk.root.shared(np.random.default_rng(0))
     shown = 'got %s %s' % (type(state).__name__, repr(state)[:57])
     with pytest.raises(TypeError, match=r"^layers\[DuckLayer 'second'\]: "
                                         r"expected the layer's coefficient "
