@@ -18,6 +18,7 @@ openblas
 none
     ``blas.ldflags=`` (empty): Theano's NumPy C-API fallback.
 """
+import argparse
 import importlib.util
 import json
 import os
@@ -203,6 +204,15 @@ def spawn(script, args, timeout, stream=True):
             print(line, flush=True)
     tail = (err.strip().splitlines() or ['no output'])[-1]
     return proc.returncode, result, tail
+
+
+def add_worker_arguments(parser):
+    """The options of a script driven by :func:`run_workers`: ``--blas``,
+    ``--compiledir`` and the hidden ``--worker MODE``."""
+    parser.add_argument('--blas', choices=BLAS_CHOICES, default='compat')
+    parser.add_argument('--compiledir',
+                        help='base_compiledir (default: the backend\'s)')
+    parser.add_argument('--worker', help=argparse.SUPPRESS)
 
 
 def run_workers(script, modes, args, compiledir, timeout, width):

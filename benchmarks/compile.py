@@ -182,13 +182,9 @@ def _parse(argv):
     parser.add_argument('--units', type=int, default=64)
     parser.add_argument('--rounds', type=int, default=2,
                         help='interleaved pairs per size (default 2)')
-    parser.add_argument('--blas', choices=_stack.BLAS_CHOICES,
-                        default='compat')
-    parser.add_argument('--compiledir',
-                        help='base_compiledir (default: the backend\'s)')
     parser.add_argument('--smoke', action='store_true',
                         help='stacks of 4 and 8 Dense(4): seconds (CI)')
-    parser.add_argument('--worker', help=argparse.SUPPRESS)
+    _stack.add_worker_arguments(parser)
     opts = parser.parse_args(argv)
     if opts.smoke:
         opts.sizes, opts.units, opts.rounds = [4, 8], 4, 2

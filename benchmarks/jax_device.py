@@ -41,7 +41,7 @@ sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import _timing     # noqa: E402
 
 
-def _jitted(pt, variable, expression):
+def _jitted(variable, expression):
     """jax.jit of the JAX function PyTensor builds for `expression`."""
     import jax
     from pytensor.graph.fg import FunctionGraph
@@ -93,7 +93,7 @@ def main(argv=None):
     }
     calls = {}
     for (who, kind), formula in formulas.items():
-        fn = _jitted(pt, x, formula(x))
+        fn = _jitted(x, formula(x))
         calls[('device', who, kind)] = (
             lambda fn=fn: fn(on_device).block_until_ready(), fn)
         compiled = pytensor.function([], formula(shared), mode='JAX')

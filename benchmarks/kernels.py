@@ -150,13 +150,9 @@ def _parse(argv):
     parser.add_argument('--max-time', type=float, default=60.0,
                         help='stop the rounds of a mode after this many '
                         'seconds (default 60)')
-    parser.add_argument('--blas', choices=_stack.BLAS_CHOICES,
-                        default='compat')
-    parser.add_argument('--compiledir',
-                        help='base_compiledir (default: the backend\'s)')
     parser.add_argument('--smoke', action='store_true',
                         help='a 64 x 64 array, 3 rounds: seconds (CI)')
-    parser.add_argument('--worker', help=argparse.SUPPRESS)
+    _stack.add_worker_arguments(parser)
     opts = parser.parse_args(argv)
     if opts.smoke:
         opts.side = opts.py_side = 64
