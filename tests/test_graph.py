@@ -14,7 +14,7 @@ import pytest
 
 from lasagne_reg import _graph
 from lasagne_reg import regularization as reg
-from tests._support import DuckLayer, np_l2, values
+from tests._support import DuckLayer, Recorder, np_l2, values
 
 
 # -- walking protocol graphs ------------------------------------------------
@@ -129,17 +129,6 @@ def test_protocol_layers_without_lasagne_imported(bk, duck_mlp, monkeypatch):
                                rtol=1e-10)
 
 
-class _Recorder(object):
-    """A penalty that records the tensors it is called on and returns 0."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, x):
-        self.calls.append(x)
-        return 0
-
-
 @pytest.mark.lasagne
 def test_lasagne_layers_follow_the_installed_lasagnes_get_all_params(
         L, merge_net, monkeypatch):
@@ -156,7 +145,7 @@ def test_lasagne_layers_follow_the_installed_lasagnes_get_all_params(
     monkeypatch.setattr(L, 'get_all_params', outputs_first)
     monkeypatch.setattr(lasagne.regularization, 'get_all_params',
                         outputs_first)
-    ours, theirs = _Recorder(), _Recorder()
+    ours, theirs = Recorder(), Recorder()
     reg.regularize_network_params(merge_net, ours)
     lasagne.regularization.regularize_network_params(merge_net, theirs)
     assert ours.calls == theirs.calls == lasagne_order[::-1]

@@ -18,7 +18,8 @@ import pytest
 
 import lasagne_reg
 from lasagne_reg import regularization as reg
-from tests._support import DuckLayer, lasagne_mlp, np_l1, np_l2, values
+from tests._support import (DuckLayer, Recorder, lasagne_mlp, np_l1, np_l2,
+                           values)
 
 RTOL = {'float16': 2e-2, 'float32': 1e-5, 'float64': 1e-10}
 
@@ -625,25 +626,14 @@ def lasagne_suite_layers(L):
     return l_1, l_2, l_3
 
 
-class _Recorder(object):
-    """A penalty that records its calls and returns 0 (Lasagne uses Mock)."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, x):
-        self.calls.append(x)
-        return 0
-
-
 @pytest.mark.lasagne
 def test_lasagne_suite_layer_params_single_and_multiple(bk,
                                                         lasagne_suite_layers):
     l_1, l_2, l_3 = lasagne_suite_layers
-    penalty = _Recorder()
+    penalty = Recorder()
     reg.regularize_layer_params(l_2, penalty)
     assert penalty.calls == [l_2.W]
-    penalty = _Recorder()
+    penalty = Recorder()
     reg.regularize_layer_params([l_2, l_3], penalty)
     assert len(penalty.calls) == 2
     assert l_2.W in penalty.calls and l_3.W in penalty.calls
@@ -652,7 +642,7 @@ def test_lasagne_suite_layer_params_single_and_multiple(bk,
 @pytest.mark.lasagne
 def test_lasagne_suite_network_params(bk, lasagne_suite_layers):
     l_1, l_2, l_3 = lasagne_suite_layers
-    penalty = _Recorder()
+    penalty = Recorder()
     reg.regularize_network_params(l_3, penalty)
     assert len(penalty.calls) == 2
     assert l_2.W in penalty.calls and l_3.W in penalty.calls
