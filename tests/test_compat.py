@@ -872,13 +872,18 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
 
 def test_a_new_report_is_empty_and_says_so():
     report = compat.InstallReport()
-    assert (report.flags, report.numpy_aliases, report.modules, report.blas,
-            report.not_applied) == ({}, [], [], '', [])
+    assert (report.flags, report.numpy_aliases, report.modules,
+            report.patched, report.blas, report.not_applied) == (
+                {}, [], [], [], '', [])
     assert not report.changed
     report.modules.append('x')
     assert report.changed
     assert repr(report) == ("InstallReport(flags={}, numpy_aliases=[], "
-                            "modules=['x'], blas='', not_applied=[])")
+                            "modules=['x'], patched=[], blas='', "
+                            "not_applied=[])")
+    patched = compat.InstallReport()
+    patched.patched.append('m.f (why)')
+    assert patched.changed
 
 
 def test_long_flag_values_are_shortened_in_messages():

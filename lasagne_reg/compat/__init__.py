@@ -42,7 +42,7 @@ import warnings
 
 import numpy as np
 
-from . import _blas, _flags, _shims
+from . import _blas, _flags, _patch, _shims
 
 __all__ = ['install', 'InstallReport']
 
@@ -58,6 +58,10 @@ class InstallReport(object):
         numpy attributes this call restored.
     modules : list of str
         Module names this call made importable.
+    patched : list of str
+        Functions of Theano this call replaced (or will replace when their
+        module is imported), each as ``'module.attribute (reason)'``; see
+        ``_patch.py``.
     blas : str
         The BLAS Theano uses in this process, in words.
     not_applied : list of str
@@ -69,19 +73,21 @@ class InstallReport(object):
         self.flags = {}
         self.numpy_aliases = []
         self.modules = []
+        self.patched = []
         self.blas = ''
         self.not_applied = []
 
     @property
     def changed(self):
         """True if this call changed anything."""
-        return bool(self.flags or self.numpy_aliases or self.modules)
+        return bool(self.flags or self.numpy_aliases or self.modules
+                    or self.patched)
 
     def __repr__(self):
         return ('InstallReport(flags=%r, numpy_aliases=%r, modules=%r, '
-                'blas=%r, not_applied=%r)'
-                % (self.flags, self.numpy_aliases, self.modules, self.blas,
-                   self.not_applied))
+                'patched=%r, blas=%r, not_applied=%r)'
+                % (self.flags, self.numpy_aliases, self.modules, self.patched,
+                   self.blas, self.not_applied))
 
 
 def install():
@@ -123,7 +129,18 @@ def _apply():
     _merge_theano_flags(report)
     report.numpy_aliases = _shims.restore_numpy_aliases()
     report.modules = _shims.install_modules()
+    report.patched = _patch.apply(_patches())
     return report
+
+
+# the compat modules that replace Theano functions: each has patches(),
+# which returns the Patch list that the installed stack needs (none where
+# it needs none)
+_PATCH_SOURCES = ()
+
+
+def _patches():
+    return [patch for source in _PATCH_SOURCES for patch in source.patches()]
 
 
 def _theano_state(modules=None):
