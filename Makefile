@@ -77,7 +77,7 @@ test-theano: .venv/.demo-installed
 # the compatibility layer on the hardest stack, and the core on top of it
 test-numpy2: .venv-numpy2/.installed
 	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_NP2_FLAGS)" \
-	  .venv-numpy2/bin/python -m pytest $(PYTEST_OPTS) tests/test_compat.py tests/test_regularization.py \
+	  .venv-numpy2/bin/python -m pytest $(PYTEST_OPTS) tests/test_compat*.py tests/test_regularization.py \
 	  tests/test_kernels.py
 
 # every test that needs no Lasagne; a backend that does not import fails the

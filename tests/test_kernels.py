@@ -448,7 +448,7 @@ def test_r_op_without_an_eval_point_is_none(bk):
 
 # Theano 1.0.5's hessian is a scan, which runs on Python 3.11 and numpy 2
 # only under lasagne_reg.compat (the root conftest installs it; see
-# docs/backends.rst and tests/test_compat.py for what it takes).
+# docs/backends.rst and tests/test_compat_shims.py for what it takes).
 @pytest.mark.parametrize('mode_id', MODE_IDS)
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_hessian(bk, mode_id, dtype):

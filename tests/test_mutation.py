@@ -70,8 +70,11 @@ def test_a_module_judges_by_its_own_tests_first():
         'tests/test_penalties.py']
     assert mutation.tests_for('lasagne_reg/_validate.py')[0] == \
         'tests/test_validate.py'
-    assert 'tests/test_compat.py' in mutation.tests_for(
-        'lasagne_reg/compat/_blas.py')
+    blas = mutation.tests_for('lasagne_reg/compat/_blas.py')
+    assert blas[0] == 'tests/test_compat_blas.py'
+    assert 'tests/test_compat.py' in blas
+    assert mutation.tests_for('lasagne_reg/compat/__init__.py')[0] == \
+        'tests/test_compat.py'
 
 
 def test_partial_scopes_name_functions_the_module_has():

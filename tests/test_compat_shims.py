@@ -1,0 +1,284 @@
+"""lasagne_reg.compat._shims: the numpy names and modules old Theano and
+Lasagne import."""
+import importlib.machinery
+import importlib.util
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from lasagne_reg.compat import _shims
+from tests._compat_support import fresh_finders, linalg_served
+
+
+def test_numpy_names_theano_uses_are_present():
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)  # numpy 1.2x
+        for name in ('bool', 'complex', 'product', 'cast', 'sctype2char'):
+            assert hasattr(np, name), name
+        assert np.cast['float32']([1, 2]).dtype == np.float32
+        assert np.sctype2char(np.float32) == 'f'
+        assert np.product([2, 3]) == 6
+
+
+def test_pkg_resources_shim_reports_versions():
+    module = _shims.make_pkg_resources()
+    assert module.get_distribution('numpy').version == np.__version__
+    with pytest.raises(module.DistributionNotFound) as missing:
+        module.get_distribution('no-such-distribution-here')
+    # as setuptools' own: the distribution's name is the exception's argument
+    assert missing.value.args == ('no-such-distribution-here',)
+
+
+def test_numpy_linalg_shim_is_numpy_linalg():
+    module = _shims.make_numpy_linalg()
+    assert module.__name__ == 'numpy.linalg.linalg'
+    assert module.__doc__ == ('Provided by lasagne_reg.compat: numpy.linalg '
+                              'under its numpy 1 name.')
+    public = [n for n in dir(np.linalg) if not n.startswith('__')]
+    assert public and all(getattr(module, n) is getattr(np.linalg, n)
+                          for n in public)
+    assert module.LinAlgError is np.linalg.LinAlgError
+    assert module.inv is np.linalg.inv
+
+
+def test_has_module_finds_a_submodule_without_importing_it():
+    # three levels: the parent is a subpackage, not the top package
+    assert _shims._has_module('email.mime.text') is True
+    assert _shims._has_module('email.mime.no_such_module') is False
+    assert _shims._has_module('email.no_such_package.text') is False
+    # a missing grandparent: find_spec raises, and the answer is no
+    assert _shims._has_module('no_such_package_here.sub.module') is False
+    # a module, not a package, as the parent: nothing below it
+    assert _shims._has_module('json.decoder.anything') is False
+
+
+def test_numpy_linalg_is_served_where_numpy_lacks_it(monkeypatch):
+    finders = fresh_finders(monkeypatch)
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
+    real = _shims._has_module
+    monkeypatch.setattr(_shims, '_has_module', lambda name: (
+        False if name == _shims.NUMPY_LINALG else real(name)))
+    assert _shims.NUMPY_LINALG in _shims.install_modules()
+    served = finders[_shims.CompatFinder]
+    assert served.makers[_shims.NUMPY_LINALG] is _shims.make_numpy_linalg
+    spec = served.find_spec(_shims.NUMPY_LINALG)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.norm is np.linalg.norm
+
+
+@pytest.mark.lasagne   # the root conftest installs only on Theano
+def test_numpy_linalg_linalg_imports_after_install():
+    # served only where numpy has no such module (numpy 2.4 and later)
+    import importlib
+    try:
+        importlib.import_module('numpy.linalg.linalg')
+    except ImportError:
+        pytest.fail('numpy.linalg.linalg is not importable after install()')
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason='refused on 3.11+')
+@pytest.mark.lasagne   # the root conftest installs only on Theano
+def test_theanos_c_scan_loop_is_refused_with_an_import_error():
+    import importlib
+    with pytest.raises(ImportError, match='does not compile on Python 3.11'):
+        importlib.import_module(_shims.SCAN_C_LOOP)
+    assert isinstance(sys.meta_path[0], _shims.RefusingFinder) or any(
+        isinstance(f, _shims.RefusingFinder) for f in sys.meta_path[:2])
+    assert _shims.finder(_shims.RefusingFinder) is _shims.finder(
+        _shims.RefusingFinder)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('mode', ['FAST_RUN', 'FAST_COMPILE'])
+def test_scan_works_hessian(mode):
+    # theano.gradient.hessian is a scan: it needs both the refused C loop
+    # (Python 3.11) and numpy.linalg.linalg (numpy 2.4)
+    import theano
+    import theano.tensor as T
+    x = T.dvector('x')
+    f = theano.function([x], theano.gradient.hessian(T.sum(x ** 3), x),
+                        mode=mode)
+    v = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(f(v), np.diag(6 * v), rtol=1e-12)
+
+
+@pytest.mark.lasagne
+def test_lasagne_recurrent_layer_matches_numpy():
+    import lasagne
+    import theano
+    import theano.tensor as T
+    from lasagne.layers import InputLayer, RecurrentLayer, get_output
+    lasagne.random.set_rng(np.random.RandomState(1))
+    net = RecurrentLayer(InputLayer((None, 5, 3)), 4,
+                         nonlinearity=lasagne.nonlinearities.tanh)
+    x = T.tensor3('x', dtype='float64')
+    out = get_output(net, x)
+    grad = theano.grad(out.sum(), net.W_hid_to_hid)
+    f = theano.function([x], [out, grad])
+    data = np.random.RandomState(0).rand(2, 5, 3)
+    w_in, b = net.W_in_to_hid.get_value(), net.b.get_value()
+
+    def forward(w_hid):
+        h, steps = np.zeros((2, 4)), []
+        for t in range(5):
+            h = np.tanh(data[:, t] @ w_in + h @ w_hid + b)
+            steps.append(h)
+        return np.stack(steps, 1)
+
+    w_hid = net.W_hid_to_hid.get_value()
+    out_value, grad_value = f(data)
+    np.testing.assert_allclose(out_value, forward(w_hid), rtol=1e-10)
+    eps, numeric = 1e-6, np.zeros_like(w_hid)
+    for i in np.ndindex(*w_hid.shape):
+        step = np.zeros_like(w_hid)
+        step[i] = eps
+        numeric[i] = (forward(w_hid + step).sum() -
+                      forward(w_hid - step).sum()) / (2 * eps)
+    np.testing.assert_allclose(grad_value, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_unknown_module_names_are_not_served():
+    finder = _shims.finder()
+    assert finder.find_spec('theano.tensor.signal.nothing_here') is None
+    assert finder.find_spec('not_a_module_at_all') is None
+
+
+@pytest.mark.lasagne
+def test_downsample_shim_matches_numpy():
+    import theano
+    import theano.tensor as T
+    from theano.tensor.signal import downsample
+    x = T.tensor4()
+    data = np.random.RandomState(0).randn(2, 3, 6, 4)
+    f = theano.function([x], downsample.max_pool_2d(x, ds=(2, 2),
+                                                    ignore_border=True))
+    expected = data.reshape(2, 3, 3, 2, 2, 2).max(axis=(3, 5))
+    np.testing.assert_allclose(f(data.astype(theano.config.floatX)),
+                               expected, rtol=1e-6)
+
+
+# -- the shims, one by one -------------------------------------------------
+
+def test_numpy_aliases_behave_as_numpy_1_did():
+    aliases = _shims.numpy_aliases()
+    assert sorted(aliases) == ['bool', 'cast', 'complex', 'product',
+                               'sctype2char']
+    assert aliases['bool'] is bool and aliases['complex'] is complex
+    assert aliases['product'] is np.prod
+    cast = aliases['cast']['float32']([1, 2.5])
+    assert cast.dtype == np.float32 and cast.tolist() == [1.0, 2.5]
+    assert aliases['cast'][np.int16](3.7).dtype == np.int16
+    assert aliases['sctype2char'](np.complex128) == 'D'
+    assert aliases['sctype2char']('int8') == 'b'
+
+
+def test_restoring_aliases_sets_only_the_missing_ones(monkeypatch):
+    monkeypatch.delattr(np, 'cast')
+    before = np.prod
+    assert _shims.restore_numpy_aliases() == ['cast']
+    assert np.cast['float64']([1]).dtype == np.float64
+    assert np.prod is before
+    assert _shims.restore_numpy_aliases() == []
+
+
+def test_shim_modules_say_who_provides_them():
+    downsample = _shims.make_downsample()
+    assert downsample.__name__ == 'theano.tensor.signal.downsample'
+    assert downsample.__doc__ == ('Provided by lasagne_reg.compat: Theano < '
+                                  '0.9 pooling names over pool_2d.')
+    assert downsample.max_pool_2d is _shims._max_pool_2d
+    pkg = _shims.make_pkg_resources()
+    assert pkg.__name__ == 'pkg_resources'
+    assert pkg.__doc__ == ('Provided by lasagne_reg.compat: the '
+                           'get_distribution of old setuptools.')
+    dist = pkg.get_distribution('numpy')
+    assert (dist.project_name, dist.version) == ('numpy', np.__version__)
+
+
+def test_the_finder_serves_its_modules_through_import(monkeypatch):
+    finders = fresh_finders(monkeypatch)
+    fresh = finders[_shims.CompatFinder]
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
+    import importlib.util as util
+    real = util.find_spec
+    monkeypatch.setattr(util, 'find_spec', lambda n, *a: (
+        None if n == 'pkg_resources' else real(n, *a)))
+    assert _shims.install_modules() == [
+        'theano.tensor.signal.downsample', 'pkg_resources'] + \
+        linalg_served() + [_shims.SCAN_C_LOOP + ' (refused)']
+    assert _shims.install_modules() == []
+    refused = finders[_shims.RefusingFinder]
+    assert list(refused.reasons) == [_shims.SCAN_C_LOOP]
+    with pytest.raises(ImportError) as refusal:
+        refused.create_module(refused.find_spec(_shims.SCAN_C_LOOP))
+    assert str(refusal.value) == (
+        "lasagne_reg.compat: Theano 1.0.5's C scan loop (Cython 0.28 output) "
+        "does not compile on Python 3.11+; Theano runs the scan loop in "
+        "Python instead")
+    assert refusal.value.name == _shims.SCAN_C_LOOP    # as import names it
+    assert refused.find_spec('theano.scan_module.scan_op') is None
+    spec = fresh.find_spec('pkg_resources')
+    assert spec.name == 'pkg_resources' and spec.loader is fresh
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.get_distribution('numpy').version == np.__version__
+    assert fresh.find_spec('pkg_resources.extern') is None
+
+
+def test_the_refusing_finder_is_inserted_once_and_first(monkeypatch):
+    monkeypatch.setattr(sys, 'meta_path', [
+        f for f in sys.meta_path if not isinstance(f, _shims.RefusingFinder)])
+    first = _shims.finder(_shims.RefusingFinder)
+    assert sys.meta_path[0] is first
+    assert _shims.finder(_shims.RefusingFinder) is first
+    assert sum(isinstance(f, _shims.RefusingFinder)
+               for f in sys.meta_path) == 1
+
+
+def test_the_finder_is_appended_once_and_last(monkeypatch):
+    monkeypatch.setattr(sys, 'meta_path', [
+        f for f in sys.meta_path if not isinstance(f, _shims.CompatFinder)])
+    first = _shims.finder()
+    assert isinstance(first, _shims.CompatFinder)
+    assert sys.meta_path[-1] is first
+    assert _shims.finder() is first
+    assert sum(isinstance(f, _shims.CompatFinder) for f in sys.meta_path) == 1
+
+
+@pytest.mark.lasagne
+def _max_pool_keeping_borders(a):
+    """2x2 max pooling that keeps the partial windows at the borders."""
+    padded = np.pad(a, ((0, 0), (0, 0), (0, 1), (0, 1)),
+                    constant_values=-np.inf)
+    return padded.reshape(2, 3, 4, 2, 3, 2).max(axis=(3, 5))
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('kwargs, reference', [
+    # Theano < 0.9's defaults: borders kept (ignore_border=False), max
+    ({}, _max_pool_keeping_borders),
+    # overlapping windows (stride 1), borders ignored
+    ({'st': (1, 1), 'ignore_border': True},
+     lambda a: np.max([a[..., i:i + 6, j:j + 4] for i in (0, 1)
+                       for j in (0, 1)], axis=0)),
+    # padding and the average mode (on a 6 x 4 image)
+    ({'ignore_border': True, 'padding': (1, 1),
+      'mode': 'average_inc_pad'},
+     lambda a: np.pad(a, ((0, 0), (0, 0), (1, 1), (1, 1))).reshape(
+         2, 3, 4, 2, 3, 2).mean(axis=(3, 5))),
+])
+def test_downsample_shim_passes_every_argument_on(kwargs, reference):
+    import theano
+    import theano.tensor as T
+    x = T.tensor4()
+    data = np.random.RandomState(1).randn(2, 3, 7, 5).astype(
+        theano.config.floatX)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)  # pool_2d's default
+        f = theano.function([x], _shims._max_pool_2d(x, (2, 2), **kwargs))
+    if 'padding' in kwargs:
+        data = np.ascontiguousarray(data[..., :6, :4])
+    np.testing.assert_allclose(f(data), reference(data), rtol=1e-5)
