@@ -77,8 +77,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _stack      # noqa: E402
-import _timing     # noqa: E402
+import _stack  # noqa: E402
+import _timing  # noqa: E402
 
 ROOT = _stack.ROOT
 LEARNING_RATE = 1e-4
@@ -116,7 +116,7 @@ CSV_COLUMNS = ('backend', 'mode', 'network', 'layers', 'floats', 'measure',
 
 # -- the workers: one network, one mode, one process -------------------------
 
-class _DuckLayer(object):
+class _DuckLayer:
     """A dense layer following Lasagne's layer protocol, without Lasagne."""
 
     def __init__(self, incoming, W, b):
@@ -133,7 +133,7 @@ def _network(backend, weights):
     """(output layer, regularizable params, uses Lasagne) for `weights`."""
     import numpy as np
     if backend == 'theano' and importlib.util.find_spec('lasagne'):
-        from lasagne.layers import InputLayer, DenseLayer
+        from lasagne.layers import DenseLayer, InputLayer
         layer = InputLayer((None, weights[0].shape[0]))
         for w in weights:
             layer = DenseLayer(layer, w.shape[1], W=w,
@@ -164,7 +164,7 @@ def _duck_layers(layer):
 def _penalty(formulation, backend, net, params, uses_lasagne):
     """The L2 penalty of `net`, ours or the reference's."""
     if formulation == 'ours':
-        from lasagne_reg.regularization import regularize_network_params, l2
+        from lasagne_reg.regularization import l2, regularize_network_params
         return regularize_network_params(net, l2)
     if uses_lasagne:
         import lasagne.regularization as reference
@@ -360,7 +360,7 @@ def _spawn(spec, timeout):
     return result
 
 
-class Bench(object):
+class Bench:
     """Runs the jobs, prints one line per measurement, keeps the rows."""
 
     def __init__(self, opts, out):
@@ -506,7 +506,7 @@ class Bench(object):
             low, high, n, note))))
 
 
-class _RatioView(object):
+class _RatioView:
     def __init__(self, values):
         self.median, self.low, self.high, self.n = values
 

@@ -94,7 +94,7 @@ _NEEDED = (('theano', 'Theano'), ('lasagne', 'Lasagne'), ('tqdm', 'tqdm'),
            ('matplotlib', 'matplotlib'), ('sklearn', 'scikit-learn'))
 
 
-class Result(object):
+class Result:
     """What one training run gives.
 
     Attributes
@@ -694,8 +694,8 @@ def main(argv=None):
                 "Theano's C runtime)"):
         import lasagne_reg.compat
         lasagne_reg.compat.install()
-        import theano
         import lasagne  # noqa: F401
+        import theano
     with _phase("loading scikit-learn's digits"):
         data = load_digits(args.seed, dtype=theano.config.floatX)
     results = [_train(name, data, args.epochs, args.seed, progress=True,

@@ -15,7 +15,7 @@ def _protocol_get_params(params, tags):
             if only <= ptags and not (exclude & ptags)]
 
 
-class DuckLayer(object):
+class DuckLayer:
     """A layer that follows Lasagne's protocol without being a Lasagne Layer."""
 
     def __init__(self, incoming, params=(), name=None):
@@ -44,7 +44,7 @@ def lasagne_mlp(L, sizes=(6, 5, 4, 3), dtype=None, seed=0):
     return layer
 
 
-class Recorder(object):
+class Recorder:
     """A penalty that records the tensors it is called on and returns 0
     (Lasagne's own tests use a Mock)."""
 

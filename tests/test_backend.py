@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 import lasagne_reg
-from lasagne_reg import _backend, regularization as reg
+from lasagne_reg import _backend
+from lasagne_reg import regularization as reg
 from tests._support import BACKEND, DuckLayer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -351,7 +351,7 @@ def test_phase_reports_each_slow_step_and_its_time():
     assert re.fullmatch(r'compiling l2: \d+\.\d s', done)
     with pytest.raises(ZeroDivisionError):
         with demo._phase('failing', stream=stream):
-            1 / 0
+            1 / 0  # noqa: B018
     assert re.fullmatch(r'failing: \d+\.\d s',
                         stream.getvalue().splitlines()[-1])
     quiet = io.StringIO()

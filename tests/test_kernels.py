@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg import _kernels, regularization as reg
+from lasagne_reg import _kernels
+from lasagne_reg import regularization as reg
 from tests._support import BACKEND
 
 # (id, mode): the modes of the backend under test; 'py' is the pure-Python
@@ -160,7 +161,7 @@ def test_values_layouts_and_dtypes_in_every_mode(bk, mode_id, dtype):
             try:
                 assert_rounded_float64(result, kind, view(*args), dtype)
             except AssertionError as error:
-                raise AssertionError('%s of %s: %s' % (kind, view_id, error))
+                raise AssertionError('%s of %s: %s' % (kind, view_id, error)) from error
 
 
 @pytest.mark.parametrize('mode_id', MODE_IDS)
@@ -505,7 +506,7 @@ def test_the_op_class_is_importable_by_name_and_documented(bk):
     with pytest.raises(AttributeError, match=exactly(
             "module 'lasagne_reg._kernels' has no attribute "
             "'OnePassPenalty'")):
-        _kernels.OnePassPenalty
+        _kernels.OnePassPenalty  # noqa: B018
 
 
 def test_the_op_class_built_afresh_is_complete(bk, monkeypatch):
@@ -568,6 +569,7 @@ def test_numpy_reference_copies_no_more_than_a_chunk():
     # perform() on a transposed (Fortran-ordered) weight reads it in place:
     # its temporaries are a float64 chunk, never a copy of the weight
     import tracemalloc
+
     from lasagne_reg._kernels._onepass import numpy_penalty
     a = np.ones((1024, 1024), dtype='float32').T
     for kind in ('l1', 'l2'):
