@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg import demo
+from lasagne_reg.demo import _cli, _training
 
 pytestmark = pytest.mark.lasagne
 
@@ -293,8 +294,8 @@ def _no_training(monkeypatch):
     """Make any training fail loudly: the checks must come before it."""
     def refuse(*args, **kwargs):
         raise AssertionError('training started before --out was checked')
-    monkeypatch.setattr(demo, '_train', refuse)
-    monkeypatch.setattr(demo, 'load_digits', refuse)
+    monkeypatch.setattr(_cli, '_train', refuse)
+    monkeypatch.setattr(_cli, 'load_digits', refuse)
 
 
 def test_out_that_is_a_file_stops_before_training(tmp_path, monkeypatch,
@@ -344,18 +345,18 @@ def test_out_is_created_before_training(tmp_path, monkeypatch):
 
 def test_phase_reports_each_slow_step_and_its_time():
     stream = io.StringIO()      # not a terminal: a line at start and at end
-    with demo._phase('compiling l2', stream=stream):
+    with _training._phase('compiling l2', stream=stream):
         pass
     start, done = stream.getvalue().splitlines()
     assert start == 'compiling l2 ...'
     assert re.fullmatch(r'compiling l2: \d+\.\d s', done)
     with pytest.raises(ZeroDivisionError):
-        with demo._phase('failing', stream=stream):
+        with _training._phase('failing', stream=stream):
             1 / 0  # noqa: B018
     assert re.fullmatch(r'failing: \d+\.\d s',
                         stream.getvalue().splitlines()[-1])
     quiet = io.StringIO()
-    with demo._phase('nothing', enabled=False, stream=quiet):
+    with _training._phase('nothing', enabled=False, stream=quiet):
         pass
     assert quiet.getvalue() == ''
 
@@ -368,7 +369,7 @@ class _Terminal(io.StringIO):
 def test_phase_ticks_on_a_terminal():
     import time
     stream = _Terminal()
-    with demo._phase('compiling l1', stream=stream):
+    with _training._phase('compiling l1', stream=stream):
         time.sleep(1.3)
     text = stream.getvalue()
     assert text.startswith('compiling l1 ...\rcompiling l1 ... 1 s\r')

@@ -82,9 +82,13 @@ def test_partial_scopes_name_functions_the_module_has():
 
 
 def test_scope_selects_mutants_by_function():
-    demo = 'lasagne_reg/demo.py'
-    assert mutation.in_scope(demo, 'lasagne_reg.demo.x_format_table__mutmut_3')
-    assert not mutation.in_scope(demo, 'lasagne_reg.demo.x_train__mutmut_3')
+    report = 'lasagne_reg/demo/_report.py'
+    assert mutation.in_scope(
+        report, 'lasagne_reg.demo._report.x_format_table__mutmut_3')
+    assert not mutation.in_scope(
+        report, 'lasagne_reg.demo._report.x_plot__mutmut_3')
+    assert not mutation.in_scope(
+        'lasagne_reg/demo/_cli.py', 'lasagne_reg.demo._cli.x_main__mutmut_3')
     ops = 'lasagne_reg/_ops.py'
     assert mutation.in_scope(ops, 'lasagne_reg._ops.x_scale__mutmut_1')
     assert not mutation.in_scope(ops, 'lasagne_reg._opsx.x_scale__mutmut_1')

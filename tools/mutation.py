@@ -66,7 +66,7 @@ TESTS = {
     'lasagne_reg/penalties.py': ['tests/test_penalties.py'],
     'lasagne_reg/updates.py': ['tests/test_updates.py'],
     'lasagne_reg/report.py': ['tests/test_report.py'],
-    'lasagne_reg/demo.py': ['tests/test_demo.py'],
+    'lasagne_reg/demo/*': ['tests/test_demo.py'],
     'lasagne_reg/compat/*': ['tests/test_compat*.py'],
     'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
                                'tests/test_regularization.py'],
@@ -75,10 +75,11 @@ TESTS = {
 #: Functions whose mutants count, for modules measured in part (fnmatch
 #: patterns on mutmut's function names; methods are ``xǁClassǁmethod``).
 SCOPE = {
-    # the demo's argument checks and its results table, not its training
-    'lasagne_reg/demo.py': ['x_format_table', 'x__checked_results',
-                            'x__positive_int', 'x__setting_list',
-                            'x__check_environment'],
+    # the demo's argument checks and its results table (its training and
+    # figure are not mutated: NOT_MUTATED)
+    'lasagne_reg/demo/_report.py': ['x_format_table', 'x__checked_results'],
+    'lasagne_reg/demo/_cli.py': ['x__positive_int', 'x__setting_list',
+                                 'x__check_environment'],
 }
 
 #: Tests that cannot pass on mutmut's copy, and why: deselected there.
@@ -89,12 +90,19 @@ INCOMPATIBLE = {
         'trampoline adds two frames to every call of a mutated function',
 }
 
+_DEMO_RUN = ("the demo's training and figure: measured by tests/test_demo.py "
+             'through its trained numbers and the figure it writes, not '
+             'mutant by mutant (each mutant would retrain every setting)')
+
 #: Modules not mutated, and why.
 NOT_MUTATED = {
     'lasagne_reg/compat/_hook.py':
         'copied verbatim into site-packages and run at interpreter start-up '
         'of other environments (some without mutmut); tested end to end by '
         'the enable/disable subprocess tests',
+    'lasagne_reg/demo/_settings.py': _DEMO_RUN,
+    'lasagne_reg/demo/_training.py': _DEMO_RUN,
+    'lasagne_reg/demo/_figure.py': _DEMO_RUN,
     'lasagne_reg/_kernels/_pytensor.py':
         "PyTensor's share of the one-pass Op (its pullback/pushforward, the "
         'Numba and JAX implementations): never imported on the Theano stack '
