@@ -25,26 +25,37 @@ def _setup_module():
     return module
 
 
-def test_readme_links_are_absolute_on_the_package_index():
+def test_readme_links_name_files_on_the_package_index():
+    """The package index has no repository to resolve relative links in,
+    and the project has no confirmed home to link to: they become text."""
     setup = _setup_module()
     text = setup._long_description()
     targets = re.findall(r'<([^<>\s]+)>`_', text)
-    assert targets, 'the README links to the docs'
     for target in targets:
         assert target.startswith('https://'), target
-    assert setup.BLOB + 'docs/backends.rst' in targets
+    assert 'backends and compatibility (docs/backends.rst)' in text
+    assert 'Changes are listed in\nCHANGELOG.rst.' in text
     # the README itself keeps relative links, for browsing the repository
     with open(os.path.join(ROOT, 'README.rst')) as f:
         assert '<docs/backends.rst>`_' in f.read()
 
 
-def test_absolute_links_leave_urls_and_plain_text_alone():
+def test_no_unconfirmed_address_is_shipped():
+    with open(os.path.join(ROOT, 'setup.py')) as f:
+        source = f.read()
+    assert 'project_urls=' not in source and 'url=' not in source
+    assert not hasattr(_setup_module(), 'URL')
+
+
+def test_unlinked_leaves_urls_and_plain_text_alone():
     setup = _setup_module()
     text = ('`a <docs/a.rst>`_ `b <https://example.org/b>`_ '
-            '`c <mailto:x@example.org>`_ <not a link>')
-    assert setup._absolute_links(text, 'https://h/') == (
-        '`a <https://h/docs/a.rst>`_ `b <https://example.org/b>`_ '
-        '`c <mailto:x@example.org>`_ <not a link>')
+            '`c <mailto:x@example.org>`_ <not a link> `two\nlines <d.rst>`_ '
+            '`e.rst <e.rst>`_')
+    assert setup._unlinked(text) == (
+        'a (docs/a.rst) `b <https://example.org/b>`_ '
+        '`c <mailto:x@example.org>`_ <not a link> two\nlines (d.rst) '
+        'e.rst')
 
 
 def test_the_sdist_carries_what_its_tests_need(tmp_path):
@@ -64,7 +75,8 @@ def test_the_sdist_carries_what_its_tests_need(tmp_path):
               'benchmarks/run.py', 'docs/conf.py', 'docs/index.rst',
               'docs/_static/custom.css', 'docs/_static/lasagne_reg_demo.png',
               'requirements/theano.txt', 'requirements/demo.txt',
-              'requirements/test.txt', 'lasagne_reg/demo.py']
+              'requirements/test.txt', 'lasagne_reg/demo/__init__.py',
+              'lasagne_reg/demo/__main__.py']
     for name in needed:
         assert name in names, name
     tests_here = {'tests/' + f for f in os.listdir(os.path.join(ROOT, 'tests'))
