@@ -491,3 +491,45 @@ def test_sums_of_many_terms_survive_the_rewrites_in_python_modes(bk, mode,
         np.testing.assert_allclose(out[0], value, rtol=RTOL[dtype])
         for g, expected in zip(out[1:], grad):
             np.testing.assert_allclose(g, expected, rtol=RTOL[dtype])
+
+
+def test_the_library_imports_a_backend_only_through_backend():
+    """What _backend's docstring and docs/backends.rst say: outside the demo
+    and compat (which import Theano when they run), no module imports a
+    backend by name, and only _backend and the report import a module whose
+    name is computed (the backend _backend chose)."""
+    import ast
+    backends = set(BACKENDS)
+    package = os.path.join(ROOT, 'lasagne_reg')
+    computed = set()
+    for folder, _, files in os.walk(package):
+        relative = os.path.relpath(folder, package).replace(os.sep, '/')
+        if relative.split('/')[0] in ('compat', 'demo'):
+            continue
+        for name in files:
+            if not name.endswith('.py'):
+                continue
+            path = os.path.join(folder, name)
+            with open(path) as f:
+                tree = ast.parse(f.read())
+            module = os.path.relpath(path, ROOT).replace(os.sep, '/')
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    names = [node.module or '']
+                else:
+                    names = []
+                for imported in names:
+                    assert imported.split('.')[0] not in backends, \
+                        (module, imported)
+                if (isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == 'import_module'):
+                    [arg] = node.args
+                    if isinstance(arg, ast.Constant):    # jax, by name
+                        assert arg.value.split('.')[0] not in backends, \
+                            (module, arg.value)
+                    else:
+                        computed.add(module)
+    assert computed == {'lasagne_reg/_backend.py', 'lasagne_reg/report.py'}
