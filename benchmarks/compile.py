@@ -37,6 +37,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _networks  # noqa: E402
 import _stack  # noqa: E402
 import _timing  # noqa: E402
 
@@ -45,29 +46,12 @@ COLUMNS = ('build', 'ours', 'ours opt', 'ours link', 'upd', 'upd opt',
            'upd link', 'ours-upd')
 
 
-class _Dense:
-    """A dense layer following Lasagne's layer protocol."""
-
-    def __init__(self, incoming, W, b):
-        self.input_layer = incoming
-        self.W, self.b = W, b
-
-    def get_params(self, **tags):
-        if tags.get('regularizable') is True:
-            return [self.W]
-        return [self.W, self.b]
-
-
 def _stack_of(root, layers, units):
     import numpy as np
     rng = np.random.default_rng(0)
-    layer, weights = None, []
-    for i in range(layers):
-        w = root.shared(rng.standard_normal((units, units), dtype=np.float32)
-                        / np.float32(units), name='W%d' % i)
-        layer = _Dense(layer, w, root.shared(np.zeros(units, np.float32)))
-        weights.append(w)
-    return layer, weights
+    weights = [rng.standard_normal((units, units), dtype=np.float32)
+               / np.float32(units) for _ in range(layers)]
+    return _networks.dense_stack(root, weights)
 
 
 def _profiled(root, mode):

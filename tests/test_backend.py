@@ -12,9 +12,7 @@ import importlib
 import importlib.util
 import json
 import os
-import subprocess
 import sys
-import textwrap
 import types
 
 import numpy as np
@@ -23,26 +21,11 @@ import pytest
 import lasagne_reg
 from lasagne_reg import _backend
 from lasagne_reg import regularization as reg
-from tests._support import BACKEND, DuckLayer
+from tests._support import BACKEND, DuckLayer, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ('theano', 'pytensor', 'aesara')
 RTOL = {'float32': 1e-5, 'float64': 1e-10}
-
-
-def run_python(code, env_update=None):
-    """Run `code` in a fresh interpreter without LASAGNE_REG_BACKEND.
-
-    Returns the finished process; its last stdout line is JSON when it
-    succeeded.
-    """
-    env = dict(os.environ)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    env['PYTHONPATH'] = ROOT
-    env.update(env_update or {})
-    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                          env=env, capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
 
 
 def last_json(out):
@@ -268,7 +251,7 @@ def test_the_active_backend_is_the_one_under_test():
 # -- detection: fresh interpreters, the real installation -------------------
 
 def test_a_fresh_interpreter_finds_the_installed_backend_without_importing():
-    out = run_python('''
+    out = run_python(code='''
         import json, sys
         import lasagne_reg
         active = lasagne_reg.backend()
@@ -283,10 +266,10 @@ def test_a_fresh_interpreter_finds_the_installed_backend_without_importing():
 
 @pytest.mark.parametrize('forced', BACKENDS)
 def test_forcing_in_a_fresh_interpreter(forced):
-    out = run_python('''
+    out = run_python(code='''
         import lasagne_reg
         print('"%s"' % lasagne_reg.backend())
-    ''', {'LASAGNE_REG_BACKEND': forced})
+    ''', env={'LASAGNE_REG_BACKEND': forced})
     if forced in installed_here():
         assert last_json(out) == forced
     else:
@@ -297,7 +280,7 @@ def test_forcing_in_a_fresh_interpreter(forced):
 
 
 def test_numpy_in_numpy_out_without_importing_any_backend():
-    out = run_python('''
+    out = run_python(code='''
         import collections, json, sys
         import numpy as np
         from lasagne_reg import regularization as reg
@@ -351,7 +334,7 @@ def test_numpy_in_numpy_out_without_importing_any_backend():
 
 def test_duck_layers_need_no_lasagne():
     # lasagne_reg.compat.install() is what a Theano 1.0.5 user calls first
-    out = run_python('''
+    out = run_python(code='''
         import json, sys
         import numpy as np
         import lasagne_reg.compat

@@ -9,7 +9,6 @@ import io
 import os
 import re
 import struct
-import subprocess
 import sys
 import warnings
 
@@ -18,6 +17,7 @@ import pytest
 
 from lasagne_reg import demo
 from lasagne_reg.demo import _cli, _training
+from tests._support import run_python
 
 pytestmark = pytest.mark.lasagne
 
@@ -173,14 +173,8 @@ def test_rerun_gives_identical_numbers(run, tmp_path):
 
 def test_runs_as_a_module(tmp_path):
     """python -m lasagne_reg.demo, as make demo runs it."""
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(
-        [os.path.dirname(os.path.dirname(os.path.abspath(demo.__file__)))] +
-        [p for p in [env.get('PYTHONPATH')] if p])
-    proc = subprocess.run(
-        [sys.executable, '-m', 'lasagne_reg.demo', '--epochs', '1',
-         '--settings', 'l2', '--out', str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=600)
+    proc = run_python('-m', 'lasagne_reg.demo', '--epochs', '1',
+                      '--settings', 'l2', '--out', str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert list(_table_rows(proc.stdout)) == ['l2']
     assert os.path.getsize(str(tmp_path / demo.FIGURE)) > 0
@@ -203,8 +197,7 @@ def test_import_loads_no_backend_and_no_extras():
     code = ('import sys, lasagne_reg.demo; '
             'print(sorted(m for m in ("theano", "lasagne", "matplotlib", '
             '"sklearn", "tqdm") if m in sys.modules))')
-    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                          text=True, timeout=120)
+    proc = run_python(code=code, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == '[]'
 

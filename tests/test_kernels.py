@@ -16,7 +16,7 @@ import pytest
 
 from lasagne_reg import _kernels
 from lasagne_reg import regularization as reg
-from tests._support import BACKEND
+from tests._support import BACKEND, run_python
 
 # (id, mode): the modes of the backend under test; 'py' is the pure-Python
 # linker (perform), the others compile
@@ -249,17 +249,12 @@ FRESH_VIEWS = [
 
 def test_c_code_compiled_fresh_matches_numpy(bk, tmp_path):
     import os
-    import subprocess
-    import sys
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, PYTHONPATH=root)
     name = bk.name.upper() + '_FLAGS'
-    flags = [f for f in env.get(name, '').split(',')
+    flags = [f for f in os.environ.get(name, '').split(',')
              if f and f.split('=')[0].strip() not in ('base_compiledir',
                                                       'compiledir')]
-    env[name] = ','.join(flags + ['base_compiledir=%s' % tmp_path])
-    out = subprocess.run([sys.executable, '-c', FRESH_C, bk.name], env=env,
-                         cwd=root, capture_output=True, text=True)
+    env = {name: ','.join(flags + ['base_compiledir=%s' % tmp_path])}
+    out = run_python(bk.name, code=FRESH_C, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ['ok']
 

@@ -7,11 +7,11 @@ repository; the examples a newcomer copies into a script must run as one.
 import importlib.util
 import os
 import re
-import subprocess
-import sys
 import tarfile
 
 import pytest
+
+from tests._support import run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -59,10 +59,9 @@ def test_unlinked_leaves_urls_and_plain_text_alone():
 
 
 def test_the_sdist_carries_what_its_tests_need(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, 'setup.py', '-q', 'egg_info', '--egg-base',
-         str(tmp_path), 'sdist', '--dist-dir', str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = run_python('setup.py', '-q', 'egg_info', '--egg-base',
+                      str(tmp_path), 'sdist', '--dist-dir', str(tmp_path),
+                      timeout=300)
     assert proc.returncode == 0, proc.stderr
     [archive] = [p for p in os.listdir(str(tmp_path))
                  if p.endswith('.tar.gz')]
@@ -91,15 +90,10 @@ def _examples(text):
 
 
 def _run_script(code, tmp_path):
-    env = dict(os.environ)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    env['PYTHONPATH'] = ROOT
     script = tmp_path / 'example.py'
     script.write_text(code + "\nprint('ran to the end')\n")
     # a fresh interpreter in another directory: no conftest, no compat
-    return subprocess.run([sys.executable, str(script)], cwd=str(tmp_path),
-                          env=env, capture_output=True, text=True,
-                          timeout=600)
+    return run_python(str(script), cwd=tmp_path)
 
 
 @pytest.mark.lasagne
