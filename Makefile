@@ -1,5 +1,6 @@
 # make demo  - the main job: train a small Lasagne MLP with each regularizer
-# make test  - every test and doctest, on each backend in its own virtualenv
+# make test  - lint, then every test and doctest, on each backend in its own virtualenv
+# make lint  - ruff (pinned in requirements/lint.txt, configured in ruff.toml)
 # make docs  - the Sphinx site (warnings are errors)
 # make mutation - mutation testing (mutmut) of every module, per-module table
 #
@@ -20,7 +21,7 @@ PYTENSOR_TEST_FLAGS := base_compiledir=$(CACHE)/pytensor$(if $(PYTENSOR_FLAGS),$
 AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench \
+.PHONY: demo lint test test-theano test-numpy2 test-pytensor test-aesara docs bench \
   mutation mutation-smoke clean
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
@@ -66,7 +67,18 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: test-theano test-numpy2 test-pytensor test-aesara mutation-smoke
+test: lint test-theano test-numpy2 test-pytensor test-aesara mutation-smoke
+
+# ruff in its own small virtualenv (ruff alone: no stack, no lasagne_reg),
+# first in make test, so a lint error fails in seconds
+.venv-lint/.installed: requirements/lint.txt
+	rm -rf .venv-lint
+	$(PYTHON) -m venv .venv-lint
+	.venv-lint/bin/pip install --disable-pip-version-check -q -r requirements/lint.txt
+	touch $@
+
+lint: .venv-lint/.installed
+	.venv-lint/bin/ruff check .
 
 # everything, doctests of the package and of docs/*.rst included
 test-theano: .venv/.demo-installed

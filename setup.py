@@ -3,22 +3,25 @@ import re
 
 from setuptools import find_packages, setup
 
-# The repository. README.rst links to files in it by relative paths, which
-# work when browsing the repository; the package index shows the README
-# without the files, so for long_description those links are made absolute
-# (below). docs/conf.py reads this line for the site's source link.
-# NOT YET CONFIRMED: the project has no public home yet; this is the intended
-# address, to be checked before any upload to a package index.
-URL = 'https://github.com/lasagne-reg/lasagne_reg'
-BLOB = URL + '/blob/main/'
+# The project has no public home yet, so no URL here (and no project_urls):
+# add one only once its address is confirmed. README.rst links to files by
+# relative paths, which work when browsing a checkout; the package index
+# shows the README without the files, so for long_description those links
+# become plain text naming the file, which the sdist carries (_unlinked).
 
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def _absolute_links(text, base=BLOB):
-    """RST links to repository files (`text <docs/x.rst>`_) made absolute."""
-    return re.sub(r'<(?![a-z][a-z0-9+.-]*:)([^<>\s]+)>`_',
-                  lambda m: '<%s%s>`_' % (base, m.group(1)), text)
+def _unlinked(text):
+    """RST links to files (`text <docs/x.rst>`_) as plain text naming them.
+
+    Links with a scheme (``https:``, ``mailto:``) stay links.
+    """
+    def plain(match):
+        title, path = match.group(1), match.group(2)
+        return path if title == path else '%s (%s)' % (title, path)
+    return re.sub(r'`([^`<>]*?)\s*<(?![a-z][a-z0-9+.-]*:)([^<>\s]+)>`_',
+                  plain, text)
 
 
 def _version():
@@ -28,7 +31,7 @@ def _version():
 
 def _long_description():
     with open(os.path.join(here, 'README.rst')) as f:
-        return _absolute_links(f.read())
+        return _unlinked(f.read())
 
 
 if __name__ == '__main__':   # setuptools runs this file as __main__
@@ -39,13 +42,6 @@ if __name__ == '__main__':   # setuptools runs this file as __main__
                     "Aesara, and the penalties it never had",
         long_description=_long_description(),
         long_description_content_type='text/x-rst',
-        url=URL,
-        project_urls={
-            'Source': URL,
-            'Documentation': BLOB + 'docs/index.rst',
-            'Changelog': BLOB + 'CHANGELOG.rst',
-            'Issues': URL + '/issues',
-        },
         # an SPDX expression (PEP 639); the license classifier is deprecated
         license='MIT',
         license_files=['LICENSE'],

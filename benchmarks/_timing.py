@@ -38,7 +38,7 @@ __all__ = ['Ratio', 'paired', 'interleave', 'ratio', 'calls_for',
            'seconds', 'format_ratio']
 
 
-class Ratio(object):
+class Ratio:
     """Median of paired ratios A/B, with its 10-90 percentile spread.
 
     Attributes

@@ -37,37 +37,21 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _stack      # noqa: E402
-import _timing     # noqa: E402
+import _networks  # noqa: E402
+import _stack  # noqa: E402
+import _timing  # noqa: E402
 
 LEARNING_RATE = 1e-4
 COLUMNS = ('build', 'ours', 'ours opt', 'ours link', 'upd', 'upd opt',
            'upd link', 'ours-upd')
 
 
-class _Dense(object):
-    """A dense layer following Lasagne's layer protocol."""
-
-    def __init__(self, incoming, W, b):
-        self.input_layer = incoming
-        self.W, self.b = W, b
-
-    def get_params(self, **tags):
-        if tags.get('regularizable') is True:
-            return [self.W]
-        return [self.W, self.b]
-
-
 def _stack_of(root, layers, units):
     import numpy as np
     rng = np.random.default_rng(0)
-    layer, weights = None, []
-    for i in range(layers):
-        w = root.shared(rng.standard_normal((units, units), dtype=np.float32)
-                        / np.float32(units), name='W%d' % i)
-        layer = _Dense(layer, w, root.shared(np.zeros(units, np.float32)))
-        weights.append(w)
-    return layer, weights
+    weights = [rng.standard_normal((units, units), dtype=np.float32)
+               / np.float32(units) for _ in range(layers)]
+    return _networks.dense_stack(root, weights)
 
 
 def _profiled(root, mode):
@@ -96,7 +80,7 @@ def worker(mode, sizes, units, rounds, compiledir, blas):
     import numpy as np
     backend = mode.split('/')[0]
     root = importlib.import_module(backend)
-    from lasagne_reg.regularization import regularize_network_params, l2
+    from lasagne_reg.regularization import l2, regularize_network_params
     print('%-12s %s; %s' % (mode, _stack.versions_line(),
                             _stack.blas_line(mode)), flush=True)
     cmode = _stack.compile_mode(mode)
@@ -106,7 +90,7 @@ def worker(mode, sizes, units, rounds, compiledir, blas):
     for n in sizes:
         net, weights = _stack_of(root, n, units)
 
-        def build():
+        def build(net=net, weights=weights):
             penalty = regularize_network_params(net, l2)
             grads = root.grad(penalty, weights)
             return penalty, [(w, w - lr * g) for w, g in zip(weights, grads)]
@@ -114,14 +98,14 @@ def worker(mode, sizes, units, rounds, compiledir, blas):
         graph = build()
         phases = {'ours': [], 'upd': []}
 
-        def compile_ours():
+        def compile_ours(graph=graph, phases=phases):
             kwargs, stats = _profiled(root, mode)
             root.function([], graph[0], updates=graph[1], mode=cmode,
                           **kwargs)
             if stats is not None:
                 phases['ours'].append(_phases(stats))
 
-        def compile_updates():
+        def compile_updates(weights=weights, phases=phases):
             kwargs, stats = _profiled(root, mode)
             root.function([], [], updates=[(w, w * factor) for w in weights],
                           mode=cmode, **kwargs)

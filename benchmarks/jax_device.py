@@ -38,15 +38,15 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import _timing     # noqa: E402
+import _timing  # noqa: E402
 
 
 def _jitted(variable, expression):
     """jax.jit of the JAX function PyTensor builds for `expression`."""
     import jax
+    from pytensor.compile.mode import get_mode
     from pytensor.graph.fg import FunctionGraph
     from pytensor.link.jax.dispatch import jax_funcify
-    from pytensor.compile.mode import get_mode
     fgraph = FunctionGraph([variable], [expression], clone=True)
     get_mode('JAX').optimizer.rewrite(fgraph)
     fn = jax.jit(jax_funcify(fgraph))
@@ -69,6 +69,7 @@ def main(argv=None):
     import jax.numpy as jnp
     import pytensor
     import pytensor.tensor as pt
+
     import lasagne_reg.regularization as ours
 
     device = jax.devices()[0]

@@ -34,8 +34,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _stack      # noqa: E402
-import _timing     # noqa: E402
+import _stack  # noqa: E402
+import _timing  # noqa: E402
 
 DEFAULT_MODES = ('theano/c', 'theano/py', 'pytensor/c', 'pytensor/numba',
                  'pytensor/jax', 'pytensor/py', 'aesara/c', 'aesara/py')
@@ -122,6 +122,7 @@ def worker(mode, side, rounds, max_time, compiledir, blas):
 
 def _median_time(fn, calls):
     import time
+
     import numpy as np
     times = []
     for _ in range(calls):

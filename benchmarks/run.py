@@ -75,10 +75,12 @@ import shutil
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _stack      # noqa: E402
-import _timing     # noqa: E402
+import _networks  # noqa: E402
+import _stack  # noqa: E402
+import _timing  # noqa: E402
 
 ROOT = _stack.ROOT
 LEARNING_RATE = 1e-4
@@ -114,38 +116,53 @@ CSV_COLUMNS = ('backend', 'mode', 'network', 'layers', 'floats', 'measure',
                'ratio_p90', 'pairs', 'note')
 
 
+
+
+class Paired(NamedTuple):
+    """A median of paired ratios, its 10-90 percentile spread and its
+    number of pairs: what ``_timing.format_ratio`` prints."""
+    median: float
+    low: float
+    high: float
+    n: int
+
+
+class Measure(NamedTuple):
+    """One measure of ours against the reference (or the limit): median
+    seconds per call of each, and their paired ratio (None where fewer than
+    both ran). Workers send it as JSON (a list); :meth:`from_json` reads it
+    back."""
+    ours: float | None
+    other: float | None
+    ratio: Paired | None = None
+
+    @classmethod
+    def of(cls, r):
+        """The measure that ``_timing.Ratio`` `r` holds."""
+        return cls(r.a, r.b, Paired(r.median, r.low, r.high, r.n))
+
+    @classmethod
+    def from_json(cls, value):
+        if value is None:
+            return None
+        ours, other, ratio = value
+        return cls(ours, other, None if ratio is None else Paired(*ratio))
+
+
 # -- the workers: one network, one mode, one process -------------------------
-
-class _DuckLayer(object):
-    """A dense layer following Lasagne's layer protocol, without Lasagne."""
-
-    def __init__(self, incoming, W, b):
-        self.input_layer = incoming
-        self.W, self.b = W, b
-
-    def get_params(self, **tags):
-        if tags.get('regularizable') is True or tags.get('trainable') is False:
-            return [self.W]
-        return [self.W, self.b]
-
 
 def _network(backend, weights):
     """(output layer, regularizable params, uses Lasagne) for `weights`."""
     import numpy as np
     if backend == 'theano' and importlib.util.find_spec('lasagne'):
-        from lasagne.layers import InputLayer, DenseLayer
+        from lasagne.layers import DenseLayer, InputLayer
         layer = InputLayer((None, weights[0].shape[0]))
         for w in weights:
             layer = DenseLayer(layer, w.shape[1], W=w,
                                b=np.zeros(w.shape[1], np.float32))
         return layer, [lay.W for lay in _lasagne_layers(layer)], True
-    root = __import__(backend)
-    layer = None
-    for i, w in enumerate(weights):
-        layer = _DuckLayer(layer, root.shared(w, name='W%d' % i),
-                           root.shared(np.zeros(w.shape[1], np.float32),
-                                       name='b%d' % i))
-    return layer, [lay.W for lay in _duck_layers(layer)], False
+    layer, params = _networks.dense_stack(__import__(backend), weights)
+    return layer, params, False
 
 
 def _lasagne_layers(layer):
@@ -153,18 +170,10 @@ def _lasagne_layers(layer):
     return [lay for lay in get_all_layers(layer) if hasattr(lay, 'W')]
 
 
-def _duck_layers(layer):
-    layers = []
-    while layer is not None:
-        layers.append(layer)
-        layer = layer.input_layer
-    return layers[::-1]
-
-
 def _penalty(formulation, backend, net, params, uses_lasagne):
     """The L2 penalty of `net`, ours or the reference's."""
     if formulation == 'ours':
-        from lasagne_reg.regularization import regularize_network_params, l2
+        from lasagne_reg.regularization import l2, regularize_network_params
         return regularize_network_params(net, l2)
     if uses_lasagne:
         import lasagne.regularization as reference
@@ -253,8 +262,7 @@ def cold_worker(spec):
 
 
 def _pair_result(times, a, b):
-    r = _timing.ratio(times, a, b)
-    return {'a': r.a, 'b': r.b, 'ratio': [r.median, r.low, r.high, r.n]}
+    return Measure.of(_timing.ratio(times, a, b))
 
 
 def warm_worker(spec):
@@ -317,7 +325,7 @@ def _single(times):
     """Only one formulation ran: its median, no ratio."""
     import numpy as np
     got = {k: float(np.median(v)) for k, v in times.items() if v}
-    return {'a': got.get('ours'), 'b': got.get('reference'), 'ratio': None}
+    return Measure(got.get('ours'), got.get('reference'))
 
 
 def _weights(network, units, seed=0):
@@ -360,7 +368,7 @@ def _spawn(spec, timeout):
     return result
 
 
-class Bench(object):
+class Bench:
     """Runs the jobs, prints one line per measurement, keeps the rows."""
 
     def __init__(self, opts, out):
@@ -424,15 +432,14 @@ class Bench(object):
                     seconds[formulation].append(got['seconds'])
                 else:
                     errors[formulation] = got.get('error', got.get('failed'))
-        times = _timing._Times(seconds.items())
-        times.errors = errors
-        r = _timing.ratio(times, 'ours', 'reference')
         import numpy as np
         med = {f: float(np.median(v)) if v else None
                for f, v in seconds.items()}
-        return {'a': med['ours'], 'b': med['reference'],
-                'ratio': [r.median, r.low, r.high, r.n]
-                if not errors else None}, errors
+        ratio = None
+        if not errors:
+            ratio = Measure.of(_timing.ratio(seconds, 'ours',
+                                             'reference')).ratio
+        return Measure(med['ours'], med['reference'], ratio), errors
 
     def warm(self, mode, network):
         key = 'warm-' + mode.replace('/', '-')
@@ -459,7 +466,9 @@ class Bench(object):
                     for f in FORMULATIONS}
             pairs = {}
         else:
-            errs, pairs = warm['errors'], warm['pairs']
+            errs = warm['errors']
+            pairs = {measure: Measure.from_json(value)
+                     for measure, value in warm['pairs'].items()}
         for f, why in cold_errors.items():
             errs.setdefault(f, {})['compile-cold'] = why
         pairs['compile-cold'] = cold
@@ -471,12 +480,12 @@ class Bench(object):
 
     def line(self, backend, linker, name, layers, floats, measure, pair,
              errs, against):
-        pair = pair or {}
-        ours_s, other_s = pair.get('a'), pair.get('b')
+        pair = pair or Measure(None, None)
+        ours_s, other_s = pair.ours, pair.other
         ours_err = errs.get('ours', {}).get(measure)
         other_err = (errs.get('reference', {}).get(measure)
                      if against == 'reference' else None)
-        ratio = pair.get('ratio')
+        ratio = pair.ratio
         if ours_err:
             note, text = 'ours failed: ' + ours_err, 'n/a'
             self.failures.append('%s/%s %s %s: %s' % (backend, linker, name,
@@ -489,7 +498,7 @@ class Bench(object):
             note, text = 'no pairs', 'n/a'
         else:
             note = ''
-            text = _timing.format_ratio(_RatioView(ratio))
+            text = _timing.format_ratio(ratio)
         label = measure + (' (limit)' if against == 'limit' else '')
         print('%-14s %-12s %-14s ours %s  %s %s  %sours/%s=%s' % (
             backend + '/' + linker, name, label, _timing.seconds(ours_s),
@@ -498,17 +507,12 @@ class Bench(object):
         low = high = n = ''
         median = 'n/a'
         if ratio:
-            median = '%.6g' % ratio[0]
-            low, high, n = '%.6g' % ratio[1], '%.6g' % ratio[2], ratio[3]
+            median = '%.6g' % ratio.median
+            low, high, n = '%.6g' % ratio.low, '%.6g' % ratio.high, ratio.n
         self.rows.append(dict(zip(CSV_COLUMNS, (
             backend, linker, name, layers, floats, measure,
             _csv_number(ours_s), against, _csv_number(other_s), median,
             low, high, n, note))))
-
-
-class _RatioView(object):
-    def __init__(self, values):
-        self.median, self.low, self.high, self.n = values
 
 
 def _csv_number(value):

@@ -24,7 +24,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks._timing import interleave, ratio, seconds  # noqa: E402
-from tests._support import fresh_env                      # noqa: E402
+from tests._support import fresh_env  # noqa: E402
 
 
 def _start(python, code='pass'):

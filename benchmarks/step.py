@@ -55,8 +55,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _stack      # noqa: E402
-import _timing     # noqa: E402
+import _stack  # noqa: E402
+import _timing  # noqa: E402
 
 VARIANTS = ('none', 'lasagne', 'ours', 'ideal')
 NETS = {
@@ -73,9 +73,9 @@ RATIOS = (('ours', 'none'), ('ours', 'lasagne'), ('ours', 'ideal'),
 
 
 def build_network(shape, batch, seed=0):
-    import numpy as np
     import lasagne
-    from lasagne.layers import InputLayer, DenseLayer
+    import numpy as np
+    from lasagne.layers import DenseLayer, InputLayer
     lasagne.random.set_rng(np.random.RandomState(seed))
     n_in, hidden, n_out = shape
     layer = InputLayer((batch, n_in))
@@ -88,11 +88,12 @@ def build_network(shape, batch, seed=0):
 
 def compile_steps(net, coef, lr, mode):
     """{variant: theano function (x, y) -> loss}, and compile seconds."""
+    import lasagne
+    import lasagne.regularization as theirs
     import numpy as np
     import theano
     import theano.tensor as T
-    import lasagne
-    import lasagne.regularization as theirs
+
     import lasagne_reg.regularization as ours
     x, y = T.matrix('x'), T.ivector('y')
     out = lasagne.layers.get_output(net, x)
@@ -152,8 +153,8 @@ def numpy_products(net, batch, seed=1):
     but the first, into preallocated outputs. The weights are the network's
     own arrays.
     """
-    import numpy as np
     import lasagne
+    import numpy as np
     rng = np.random.default_rng(seed)
     layers = [lay for lay in lasagne.layers.get_all_layers(net)
               if hasattr(lay, 'W')]
@@ -176,9 +177,10 @@ def numpy_products(net, batch, seed=1):
 
 def penalty_values(net, coef):
     """coef * l2 of the weights: Lasagne's and ours, compiled alone."""
+    import lasagne.regularization as theirs
     import numpy as np
     import theano
-    import lasagne.regularization as theirs
+
     import lasagne_reg.regularization as ours
     c = np.float32(coef)
     fn = theano.function([], [c * m.regularize_network_params(net, m.l2)
@@ -194,8 +196,8 @@ def products_count(net):
 
 
 def run_net(name, shape, opts, mode):
-    import numpy as np
     import lasagne
+    import numpy as np
     net = build_network(shape, opts.batch)
     n_params = lasagne.layers.count_params(net, trainable=True)
     n_weights = len(lasagne.layers.get_all_params(net, regularizable=True))
@@ -204,7 +206,7 @@ def run_net(name, shape, opts, mode):
                             (shape[0],) + tuple(shape[1]) + (shape[2],))
              if len(shape[1]) <= 6 else '%d-%dx%d-%d' % (
                  shape[0], len(shape[1]), shape[1][0], shape[2]),
-             '{:,}'.format(n_params), n_weights, products_count(net)),
+             f'{n_params:,}', n_weights, products_count(net)),
           flush=True)
     steps, compile_s = compile_steps(net, opts.coef, opts.lr, mode)
     print('  compiled (s, warm cache after the first run): %s' % ', '.join(
@@ -282,8 +284,8 @@ def main(argv=None):
               % sys.prefix)
         return 2
     _stack.configure(mode_name, opts.compiledir, opts.blas)
-    import theano  # noqa: F401
     import lasagne  # noqa: F401
+    import theano  # noqa: F401
     print('lasagne_reg training-step benchmark: %s' % _stack.versions_line())
     print(_stack.machine_line())
     print(_stack.blas_line(mode_name))

@@ -5,7 +5,6 @@ and napoleon; nothing here imports a backend (autodoc only imports
 lasagne_reg's modules, which import theano lazily).
 """
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__),
@@ -45,12 +44,6 @@ html_css_files = ['custom.css']
 CODE_COLUMNS = 96
 # pages whose wide code is known and scrolls for now; each entry is a bug
 WIDE_CODE_PAGES = {'performance'}
-
-# the repository, as setup.py names it: `source <source_>`_ in any page
-with open(os.path.join(os.path.dirname(__file__), '..', 'setup.py')) as f:
-    source_url = re.search(r"^URL = '([^']+)'", f.read(), re.M).group(1)
-rst_epilog = '\n.. _source: %s\n' % source_url
-
 
 def _check_rendering(app, doctree, docname):
     from docutils import nodes

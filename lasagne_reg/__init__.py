@@ -7,12 +7,17 @@ compatibility measures old stacks need.
 """
 from . import regularization
 from ._backend import backend
-from .regularization import (l1, l2, apply_penalty, regularize_layer_params,
-                             regularize_layer_params_weighted,
-                             regularize_network_params)
-from .penalties import l1_l2, group_lasso, orthogonality, regularize_activity
+from .penalties import group_lasso, l1_l2, orthogonality, regularize_activity
+from .regularization import (
+    apply_penalty,
+    l1,
+    l2,
+    regularize_layer_params,
+    regularize_layer_params_weighted,
+    regularize_network_params,
+)
+from .report import format_breakdown, penalty_breakdown
 from .updates import decoupled_weight_decay, l1_proximal
-from .report import penalty_breakdown, format_breakdown
 
 __version__ = '0.1.0'
 

@@ -1,9 +1,13 @@
 """Which Theano-family backend is in use.
 
-This is the only module of :mod:`lasagne_reg` that imports ``theano``,
-``pytensor`` or ``aesara``, and it does so lazily, on first use, so that
-``import lasagne_reg`` never imports a backend (and
-:func:`lasagne_reg.compat.install` can still set Theano flags afterwards).
+The library's functions (penalties, update transforms, the report) get
+their backend's modules from here (:func:`tensor_module`,
+:func:`submodule`; the report imports the backend this module names, to
+compile), lazily, on first use, so that ``import lasagne_reg`` never
+imports a backend (and :func:`lasagne_reg.compat.install` can still set
+Theano flags afterwards). Two parts of the package import Theano
+themselves, when run: :mod:`lasagne_reg.demo`, which trains a Lasagne
+network, and :mod:`lasagne_reg.compat`, which makes Theano import.
 
 Rules, in order:
 

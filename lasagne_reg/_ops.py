@@ -1,9 +1,14 @@
-"""The two ways terms are combined: scaling by a coefficient and summing.
+"""How penalty terms are combined, in their own dtype.
 
-Both keep the terms' dtype. Both build exactly Lasagne's expression whenever
-that expression compiles in every Theano mode and keeps the dtype, so code
-that compares graphs cannot tell the two apart; otherwise they build an
-expression that does.
+Four helpers every penalty shares: :func:`sum_terms` (a sum of terms, 0 for
+none), :func:`scale` (``coeff * term``), :func:`like` (a coefficient as a
+constant or cast of a tensor's dtype) and :func:`reduce_numeric` (a numpy
+reduction of a numeric value, as a scalar of its dtype). None of them
+changes the dtype of the terms. The two that combine terms, ``sum_terms``
+and ``scale``, build exactly Lasagne's expression whenever that expression
+compiles in every Theano mode and keeps the dtype, so code that compares
+graphs cannot tell the two apart; otherwise they build an expression that
+does.
 """
 import functools
 import operator

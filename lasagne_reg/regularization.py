@@ -22,9 +22,10 @@ linker and its gradient recurses once per term), an error raised inside a
 penalty reaches the caller unchanged (Lasagne retries the penalty on the whole
 list and reports that error instead), and coefficients do not upcast a
 float32 graph to float64. :func:`l1` and :func:`l2` of a float tensor are
-one node each that reads the tensor once and adds in float64 (about 8 times
-faster than Lasagne's ``sum`` of squares in Theano's C mode, and at least as
-accurate). Everywhere else the expressions are Lasagne's own, node for node.
+one node each that reads the tensor once and adds in float64 (faster than
+Lasagne's ``sum`` of squares in the C modes, and at least as accurate:
+:doc:`performance` has the figures). Everywhere else the expressions are
+Lasagne's own, node for node.
 
 Examples
 --------

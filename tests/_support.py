@@ -1,34 +1,75 @@
-"""Helpers shared by the tests (not fixtures): duck-typed layers, numpy references."""
-import collections
+"""Helpers shared by the tests (not fixtures): duck-typed layers, numpy
+references, fresh interpreters."""
+import importlib.util
 import os
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 
 BACKEND = os.environ.get('LASAGNE_REG_TEST_BACKEND', 'theano')
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _protocol_get_params(params, tags):
-    """Lasagne's tag rule, restated: True tags required, False excluded."""
-    only = {t for t, v in tags.items() if v}
-    exclude = {t for t, v in tags.items() if not v}
-    return [p for p, ptags in params.items()
-            if only <= ptags and not (exclude & ptags)]
+def _load_networks():
+    """benchmarks/_networks.py: the one definition of duck-typed layers."""
+    spec = importlib.util.spec_from_file_location(
+        'lasagne_reg_bench_networks',
+        os.path.join(ROOT, 'benchmarks', '_networks.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-class DuckLayer(object):
-    """A layer that follows Lasagne's protocol without being a Lasagne Layer."""
+#: A layer that follows Lasagne's protocol without being a Lasagne Layer:
+#: ``DuckLayer(incoming, params=[(param, tags), ...], name=None)``.
+DuckLayer = _load_networks().DuckLayer
 
-    def __init__(self, incoming, params=(), name=None):
-        if isinstance(incoming, (list, tuple)):
-            self.input_layers = list(incoming)
+
+def run_python(*args, code=None, env=None, python=None, cwd=ROOT,
+               timeout=600):
+    """Run a fresh Python interpreter to the end.
+
+    Parameters
+    ----------
+    *args : str
+        What follows the interpreter on its command line: a script and its
+        arguments, or ``'-m', module, ...``; with `code`, its ``sys.argv[1:]``.
+    code : str, optional
+        Source to run with ``-c`` (dedented first).
+    env : dict, optional
+        Variables set (or, given None, removed) on top of this process's
+        environment, which the child gets without ``LASAGNE_REG_BACKEND``
+        (so it finds its backend as a user's script would) and with this
+        checkout first on ``PYTHONPATH``.
+    python : str, optional
+        The interpreter (default: this one, ``sys.executable``).
+    cwd : str
+        Its working directory (default: the checkout's root).
+    timeout : float
+        Seconds before it is killed (``subprocess.TimeoutExpired``).
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+        With ``returncode``, and ``stdout`` and ``stderr`` as text.
+    """
+    child = dict(os.environ)
+    child.pop('LASAGNE_REG_BACKEND', None)
+    child['PYTHONPATH'] = os.pathsep.join(
+        [ROOT] + [p for p in child.get('PYTHONPATH', '').split(os.pathsep)
+                  if p])
+    for name, value in (env or {}).items():
+        if value is None:
+            child.pop(name, None)
         else:
-            self.input_layer = incoming
-        self.params = collections.OrderedDict(
-            (p, set(tags)) for p, tags in params)
-        self.name = name
-
-    def get_params(self, **tags):
-        return _protocol_get_params(self.params, tags)
+            child[name] = value
+    cmd = [python or sys.executable]
+    if code is not None:
+        cmd += ['-c', textwrap.dedent(code)]
+    return subprocess.run(cmd + list(args), env=child, cwd=str(cwd),
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def lasagne_mlp(L, sizes=(6, 5, 4, 3), dtype=None, seed=0):
@@ -44,7 +85,7 @@ def lasagne_mlp(L, sizes=(6, 5, 4, 3), dtype=None, seed=0):
     return layer
 
 
-class Recorder(object):
+class Recorder:
     """A penalty that records the tensors it is called on and returns 0
     (Lasagne's own tests use a Mock)."""
 
@@ -78,16 +119,14 @@ def fresh_env(directory, inherit=True):
     site-packages, a pathlib.Path).
     """
     import pathlib
-    import subprocess
-    import sys
     import sysconfig
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip',
                     directory], check=True)
     python = os.path.join(directory, 'bin', 'python')
-    site = pathlib.Path(subprocess.run(
-        [python, '-c', 'import sysconfig; '
-         'print(sysconfig.get_paths()["purelib"])'],
-        check=True, capture_output=True, text=True).stdout.strip())
+    out = run_python(code='import sysconfig; '
+                     'print(sysconfig.get_paths()["purelib"])', python=python)
+    assert out.returncode == 0, out.stderr
+    site = pathlib.Path(out.stdout.strip())
     if inherit:
         (site / '_base_env.pth').write_text(
             'import site; site.addsitedir(%r)\n'

@@ -12,36 +12,20 @@ import importlib
 import importlib.util
 import json
 import os
-import subprocess
 import sys
-import textwrap
 import types
 
 import numpy as np
 import pytest
 
 import lasagne_reg
-from lasagne_reg import _backend, regularization as reg
-from tests._support import BACKEND, DuckLayer
+from lasagne_reg import _backend
+from lasagne_reg import regularization as reg
+from tests._support import BACKEND, DuckLayer, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ('theano', 'pytensor', 'aesara')
 RTOL = {'float32': 1e-5, 'float64': 1e-10}
-
-
-def run_python(code, env_update=None):
-    """Run `code` in a fresh interpreter without LASAGNE_REG_BACKEND.
-
-    Returns the finished process; its last stdout line is JSON when it
-    succeeded.
-    """
-    env = dict(os.environ)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    env['PYTHONPATH'] = ROOT
-    env.update(env_update or {})
-    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                          env=env, capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
 
 
 def last_json(out):
@@ -267,7 +251,7 @@ def test_the_active_backend_is_the_one_under_test():
 # -- detection: fresh interpreters, the real installation -------------------
 
 def test_a_fresh_interpreter_finds_the_installed_backend_without_importing():
-    out = run_python('''
+    out = run_python(code='''
         import json, sys
         import lasagne_reg
         active = lasagne_reg.backend()
@@ -282,10 +266,10 @@ def test_a_fresh_interpreter_finds_the_installed_backend_without_importing():
 
 @pytest.mark.parametrize('forced', BACKENDS)
 def test_forcing_in_a_fresh_interpreter(forced):
-    out = run_python('''
+    out = run_python(code='''
         import lasagne_reg
         print('"%s"' % lasagne_reg.backend())
-    ''', {'LASAGNE_REG_BACKEND': forced})
+    ''', env={'LASAGNE_REG_BACKEND': forced})
     if forced in installed_here():
         assert last_json(out) == forced
     else:
@@ -296,7 +280,7 @@ def test_forcing_in_a_fresh_interpreter(forced):
 
 
 def test_numpy_in_numpy_out_without_importing_any_backend():
-    out = run_python('''
+    out = run_python(code='''
         import collections, json, sys
         import numpy as np
         from lasagne_reg import regularization as reg
@@ -350,7 +334,7 @@ def test_numpy_in_numpy_out_without_importing_any_backend():
 
 def test_duck_layers_need_no_lasagne():
     # lasagne_reg.compat.install() is what a Theano 1.0.5 user calls first
-    out = run_python('''
+    out = run_python(code='''
         import json, sys
         import numpy as np
         import lasagne_reg.compat
@@ -490,3 +474,45 @@ def test_sums_of_many_terms_survive_the_rewrites_in_python_modes(bk, mode,
         np.testing.assert_allclose(out[0], value, rtol=RTOL[dtype])
         for g, expected in zip(out[1:], grad):
             np.testing.assert_allclose(g, expected, rtol=RTOL[dtype])
+
+
+def test_the_library_imports_a_backend_only_through_backend():
+    """What _backend's docstring and docs/backends.rst say: outside the demo
+    and compat (which import Theano when they run), no module imports a
+    backend by name, and only _backend and the report import a module whose
+    name is computed (the backend _backend chose)."""
+    import ast
+    backends = set(BACKENDS)
+    package = os.path.join(ROOT, 'lasagne_reg')
+    computed = set()
+    for folder, _, files in os.walk(package):
+        relative = os.path.relpath(folder, package).replace(os.sep, '/')
+        if relative.split('/')[0] in ('compat', 'demo'):
+            continue
+        for name in files:
+            if not name.endswith('.py'):
+                continue
+            path = os.path.join(folder, name)
+            with open(path) as f:
+                tree = ast.parse(f.read())
+            module = os.path.relpath(path, ROOT).replace(os.sep, '/')
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    names = [node.module or '']
+                else:
+                    names = []
+                for imported in names:
+                    assert imported.split('.')[0] not in backends, \
+                        (module, imported)
+                if (isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == 'import_module'):
+                    [arg] = node.args
+                    if isinstance(arg, ast.Constant):    # jax, by name
+                        assert arg.value.split('.')[0] not in backends, \
+                            (module, arg.value)
+                    else:
+                        computed.add(module)
+    assert computed == {'lasagne_reg/_backend.py', 'lasagne_reg/report.py'}

@@ -9,7 +9,6 @@ import io
 import os
 import re
 import struct
-import subprocess
 import sys
 import warnings
 
@@ -17,6 +16,8 @@ import numpy as np
 import pytest
 
 from lasagne_reg import demo
+from lasagne_reg.demo import _cli, _training
+from tests._support import run_python
 
 pytestmark = pytest.mark.lasagne
 
@@ -172,14 +173,8 @@ def test_rerun_gives_identical_numbers(run, tmp_path):
 
 def test_runs_as_a_module(tmp_path):
     """python -m lasagne_reg.demo, as make demo runs it."""
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(
-        [os.path.dirname(os.path.dirname(os.path.abspath(demo.__file__)))] +
-        [p for p in [env.get('PYTHONPATH')] if p])
-    proc = subprocess.run(
-        [sys.executable, '-m', 'lasagne_reg.demo', '--epochs', '1',
-         '--settings', 'l2', '--out', str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=600)
+    proc = run_python('-m', 'lasagne_reg.demo', '--epochs', '1',
+                      '--settings', 'l2', '--out', str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert list(_table_rows(proc.stdout)) == ['l2']
     assert os.path.getsize(str(tmp_path / demo.FIGURE)) > 0
@@ -202,8 +197,7 @@ def test_import_loads_no_backend_and_no_extras():
     code = ('import sys, lasagne_reg.demo; '
             'print(sorted(m for m in ("theano", "lasagne", "matplotlib", '
             '"sklearn", "tqdm") if m in sys.modules))')
-    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                          text=True, timeout=120)
+    proc = run_python(code=code, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == '[]'
 
@@ -293,8 +287,8 @@ def _no_training(monkeypatch):
     """Make any training fail loudly: the checks must come before it."""
     def refuse(*args, **kwargs):
         raise AssertionError('training started before --out was checked')
-    monkeypatch.setattr(demo, '_train', refuse)
-    monkeypatch.setattr(demo, 'load_digits', refuse)
+    monkeypatch.setattr(_cli, '_train', refuse)
+    monkeypatch.setattr(_cli, 'load_digits', refuse)
 
 
 def test_out_that_is_a_file_stops_before_training(tmp_path, monkeypatch,
@@ -344,18 +338,18 @@ def test_out_is_created_before_training(tmp_path, monkeypatch):
 
 def test_phase_reports_each_slow_step_and_its_time():
     stream = io.StringIO()      # not a terminal: a line at start and at end
-    with demo._phase('compiling l2', stream=stream):
+    with _training._phase('compiling l2', stream=stream):
         pass
     start, done = stream.getvalue().splitlines()
     assert start == 'compiling l2 ...'
     assert re.fullmatch(r'compiling l2: \d+\.\d s', done)
     with pytest.raises(ZeroDivisionError):
-        with demo._phase('failing', stream=stream):
-            1 / 0
+        with _training._phase('failing', stream=stream):
+            1 / 0  # noqa: B018
     assert re.fullmatch(r'failing: \d+\.\d s',
                         stream.getvalue().splitlines()[-1])
     quiet = io.StringIO()
-    with demo._phase('nothing', enabled=False, stream=quiet):
+    with _training._phase('nothing', enabled=False, stream=quiet):
         pass
     assert quiet.getvalue() == ''
 
@@ -368,7 +362,7 @@ class _Terminal(io.StringIO):
 def test_phase_ticks_on_a_terminal():
     import time
     stream = _Terminal()
-    with demo._phase('compiling l1', stream=stream):
+    with _training._phase('compiling l1', stream=stream):
         time.sleep(1.3)
     text = stream.getvalue()
     assert text.startswith('compiling l1 ...\rcompiling l1 ... 1 s\r')

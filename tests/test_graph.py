@@ -5,7 +5,6 @@ Orders are compared with Lasagne 0.1's own ``get_all_layers``, which walks
 any object with ``input_layer`` or ``input_layers``; values with numpy.
 """
 import collections
-import re
 import sys
 import warnings
 
@@ -16,10 +15,9 @@ from lasagne_reg import _graph
 from lasagne_reg import regularization as reg
 from tests._support import DuckLayer, Recorder, np_l2, values
 
-
 # -- walking protocol graphs ------------------------------------------------
 
-class Node(object):
+class Node:
     """A protocol layer that fails once the walker has asked for its inputs
     more than `limit` times: a walk that goes round a cycle fails, not hangs."""
 
@@ -151,7 +149,7 @@ def test_lasagne_layers_follow_the_installed_lasagnes_get_all_params(
     assert ours.calls == theirs.calls == lasagne_order[::-1]
 
 
-class TupleLayer(object):
+class TupleLayer:
     """A protocol layer whose get_params returns a tuple."""
 
     def __init__(self, incoming, params, tags):
@@ -281,7 +279,7 @@ def test_a_network_without_any_tag_is_not_called_misspelt(L):
         "network, so the penalty is 0; the network has 2 without tags")
 
 
-class Opaque(object):
+class Opaque:
     """A protocol layer that does not expose its parameters' tags."""
 
     def __init__(self, param, params):

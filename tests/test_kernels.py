@@ -14,8 +14,9 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg import _kernels, regularization as reg
-from tests._support import BACKEND
+from lasagne_reg import _kernels
+from lasagne_reg import regularization as reg
+from tests._support import BACKEND, run_python
 
 # (id, mode): the modes of the backend under test; 'py' is the pure-Python
 # linker (perform), the others compile
@@ -160,7 +161,7 @@ def test_values_layouts_and_dtypes_in_every_mode(bk, mode_id, dtype):
             try:
                 assert_rounded_float64(result, kind, view(*args), dtype)
             except AssertionError as error:
-                raise AssertionError('%s of %s: %s' % (kind, view_id, error))
+                raise AssertionError('%s of %s: %s' % (kind, view_id, error)) from error
 
 
 @pytest.mark.parametrize('mode_id', MODE_IDS)
@@ -248,17 +249,12 @@ FRESH_VIEWS = [
 
 def test_c_code_compiled_fresh_matches_numpy(bk, tmp_path):
     import os
-    import subprocess
-    import sys
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, PYTHONPATH=root)
     name = bk.name.upper() + '_FLAGS'
-    flags = [f for f in env.get(name, '').split(',')
+    flags = [f for f in os.environ.get(name, '').split(',')
              if f and f.split('=')[0].strip() not in ('base_compiledir',
                                                       'compiledir')]
-    env[name] = ','.join(flags + ['base_compiledir=%s' % tmp_path])
-    out = subprocess.run([sys.executable, '-c', FRESH_C, bk.name], env=env,
-                         cwd=root, capture_output=True, text=True)
+    env = {name: ','.join(flags + ['base_compiledir=%s' % tmp_path])}
+    out = run_python(bk.name, code=FRESH_C, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ['ok']
 
@@ -505,7 +501,7 @@ def test_the_op_class_is_importable_by_name_and_documented(bk):
     with pytest.raises(AttributeError, match=exactly(
             "module 'lasagne_reg._kernels' has no attribute "
             "'OnePassPenalty'")):
-        _kernels.OnePassPenalty
+        _kernels.OnePassPenalty  # noqa: B018
 
 
 def test_the_op_class_built_afresh_is_complete(bk, monkeypatch):
@@ -568,6 +564,7 @@ def test_numpy_reference_copies_no_more_than_a_chunk():
     # perform() on a transposed (Fortran-ordered) weight reads it in place:
     # its temporaries are a float64 chunk, never a copy of the weight
     import tracemalloc
+
     from lasagne_reg._kernels._onepass import numpy_penalty
     a = np.ones((1024, 1024), dtype='float32').T
     for kind in ('l1', 'l2'):

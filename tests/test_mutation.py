@@ -3,8 +3,8 @@
 These checks need no mutmut: they read the driver's tables and the docs. A
 module added to lasagne_reg/ is mutated (or said not to be, with a reason)
 and judged by test files that exist; the demo's partial scope names
-functions the demo still has; the survivors that docs/contributing.rst calls
-equivalent name functions that still exist; the table adds up.
+functions the demo still has; the equivalent mutants recorded in
+tools/equivalent_mutants.toml are still in the source; the table adds up.
 ``make mutation-smoke`` runs mutmut itself on one module.
 """
 import ast
@@ -85,9 +85,13 @@ def test_partial_scopes_name_functions_the_module_has():
 
 
 def test_scope_selects_mutants_by_function():
-    demo = 'lasagne_reg/demo.py'
-    assert mutation.in_scope(demo, 'lasagne_reg.demo.x_format_table__mutmut_3')
-    assert not mutation.in_scope(demo, 'lasagne_reg.demo.x_train__mutmut_3')
+    report = 'lasagne_reg/demo/_report.py'
+    assert mutation.in_scope(
+        report, 'lasagne_reg.demo._report.x_format_table__mutmut_3')
+    assert not mutation.in_scope(
+        report, 'lasagne_reg.demo._report.x_plot__mutmut_3')
+    assert not mutation.in_scope(
+        'lasagne_reg/demo/_cli.py', 'lasagne_reg.demo._cli.x_main__mutmut_3')
     ops = 'lasagne_reg/_ops.py'
     assert mutation.in_scope(ops, 'lasagne_reg._ops.x_scale__mutmut_1')
     assert not mutation.in_scope(ops, 'lasagne_reg._opsx.x_scale__mutmut_1')
@@ -103,15 +107,60 @@ def test_scope_selects_mutants_by_function():
     assert mutation.patterns_for('lasagne_reg/__init__.py') == []
 
 
-def test_documented_equivalents_name_existing_functions():
-    names = mutation.documented()
-    for name in names:
-        function = name.rsplit('__mutmut_', 1)[0]
-        module_name, _, mangled = function.rpartition('.')
-        path = module_name.replace('.', '/')
-        module = (path + '/__init__.py'
-                  if os.path.isdir(os.path.join(ROOT, path)) else path + '.py')
-        assert mangled in _functions(module), name
+def test_recorded_equivalents_are_still_in_the_source():
+    """Each entry of tools/equivalent_mutants.toml names a module that is
+    mutated, a function it has and an original line that function still
+    has, with a reason: an entry left behind by a change fails here."""
+    entries = mutation.equivalents()
+    assert len(entries) > 50
+    modules = mutation.modules()
+    for entry in entries:
+        assert entry['module'] in modules, entry
+        assert mutation.mangled(entry['function']) in _functions(
+            entry['module']), entry
+        assert entry['line'] != entry['mutant'], entry
+        assert len(entry['why']) > 20, entry
+    assert mutation.stale(entries) == []
+
+
+def test_a_changed_line_makes_its_entry_stale(tmp_path):
+    (tmp_path / 'm.py').write_text(
+        'class C:\n    def f(self):\n        return 1 + 2\n\n'
+        'def g():\n    return (3 +\n            4)\n')
+    def entry(function, line):
+        return {'module': 'm.py', 'function': function,
+                'line': tuple(line.split('\n')), 'mutant': ('x',),
+                'why': 'a reason long enough'}
+    fresh = [entry('C.f', 'return 1 + 2'), entry('g', 'return (3 +\n4)')]
+    gone = [entry('C.f', 'return 1 + 3'), entry('f', 'return 1 + 2'),
+            entry('C.g', 'return (3 +'), entry('g', '4)\nreturn (3 +')]
+    assert mutation.stale(fresh + gone, root=str(tmp_path)) == gone
+
+
+def test_a_survivor_is_equivalent_by_its_change_not_its_name():
+    [entry] = [e for e in mutation.equivalents()
+               if e['function'] == '_share']
+    diff = ('--- lasagne_reg/report.py\n+++ lasagne_reg/report.py\n'
+            '@@ -1,3 +1,3 @@\n def _share(value, total):\n'
+            "-    return '%.1f%%' % (100.0 * value / total)\n"
+            "+    return '%.1F%%' % (100.0 * value / total)\n")
+    module = 'lasagne_reg/report.py'
+    for number in (9, 31):       # any number mutmut gives it
+        name = 'lasagne_reg.report.x__share__mutmut_%d' % number
+        assert mutation.equivalent_to(module, name, diff,
+                                      [entry]) is entry
+    other = diff.replace("'%.1F%%'", "'XX%.1f%%XX'")
+    assert mutation.equivalent_to(
+        module, 'lasagne_reg.report.x__share__mutmut_9', other,
+        [entry]) is None
+    assert mutation.equivalent_to(
+        module, 'lasagne_reg.report.x__other__mutmut_9', diff,
+        [entry]) is None
+    assert mutation.equivalent_to(
+        'lasagne_reg/_ops.py', 'lasagne_reg._ops.x__share__mutmut_9', diff,
+        [entry]) is None
+    assert mutation.mangled('C.m') == 'x\u01c1C\u01c1m'
+    assert mutation.mangled('f') == 'x_f'
 
 
 def test_table_counts_and_scores():

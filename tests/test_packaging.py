@@ -7,11 +7,11 @@ repository; the examples a newcomer copies into a script must run as one.
 import importlib.util
 import os
 import re
-import subprocess
-import sys
 import tarfile
 
 import pytest
+
+from tests._support import run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,33 +25,43 @@ def _setup_module():
     return module
 
 
-def test_readme_links_are_absolute_on_the_package_index():
+def test_readme_links_name_files_on_the_package_index():
+    """The package index has no repository to resolve relative links in,
+    and the project has no confirmed home to link to: they become text."""
     setup = _setup_module()
     text = setup._long_description()
     targets = re.findall(r'<([^<>\s]+)>`_', text)
-    assert targets, 'the README links to the docs'
     for target in targets:
         assert target.startswith('https://'), target
-    assert setup.BLOB + 'docs/backends.rst' in targets
+    assert 'backends and compatibility (docs/backends.rst)' in text
+    assert 'Changes are listed in\nCHANGELOG.rst.' in text
     # the README itself keeps relative links, for browsing the repository
     with open(os.path.join(ROOT, 'README.rst')) as f:
         assert '<docs/backends.rst>`_' in f.read()
 
 
-def test_absolute_links_leave_urls_and_plain_text_alone():
+def test_no_unconfirmed_address_is_shipped():
+    with open(os.path.join(ROOT, 'setup.py')) as f:
+        source = f.read()
+    assert 'project_urls=' not in source and 'url=' not in source
+    assert not hasattr(_setup_module(), 'URL')
+
+
+def test_unlinked_leaves_urls_and_plain_text_alone():
     setup = _setup_module()
     text = ('`a <docs/a.rst>`_ `b <https://example.org/b>`_ '
-            '`c <mailto:x@example.org>`_ <not a link>')
-    assert setup._absolute_links(text, 'https://h/') == (
-        '`a <https://h/docs/a.rst>`_ `b <https://example.org/b>`_ '
-        '`c <mailto:x@example.org>`_ <not a link>')
+            '`c <mailto:x@example.org>`_ <not a link> `two\nlines <d.rst>`_ '
+            '`e.rst <e.rst>`_')
+    assert setup._unlinked(text) == (
+        'a (docs/a.rst) `b <https://example.org/b>`_ '
+        '`c <mailto:x@example.org>`_ <not a link> two\nlines (d.rst) '
+        'e.rst')
 
 
 def test_the_sdist_carries_what_its_tests_need(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, 'setup.py', '-q', 'egg_info', '--egg-base',
-         str(tmp_path), 'sdist', '--dist-dir', str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = run_python('setup.py', '-q', 'egg_info', '--egg-base',
+                      str(tmp_path), 'sdist', '--dist-dir', str(tmp_path),
+                      timeout=300)
     assert proc.returncode == 0, proc.stderr
     [archive] = [p for p in os.listdir(str(tmp_path))
                  if p.endswith('.tar.gz')]
@@ -64,7 +74,8 @@ def test_the_sdist_carries_what_its_tests_need(tmp_path):
               'benchmarks/run.py', 'docs/conf.py', 'docs/index.rst',
               'docs/_static/custom.css', 'docs/_static/lasagne_reg_demo.png',
               'requirements/theano.txt', 'requirements/demo.txt',
-              'requirements/test.txt', 'lasagne_reg/demo.py']
+              'requirements/test.txt', 'lasagne_reg/demo/__init__.py',
+              'lasagne_reg/demo/__main__.py']
     for name in needed:
         assert name in names, name
     tests_here = {'tests/' + f for f in os.listdir(os.path.join(ROOT, 'tests'))
@@ -79,15 +90,10 @@ def _examples(text):
 
 
 def _run_script(code, tmp_path):
-    env = dict(os.environ)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    env['PYTHONPATH'] = ROOT
     script = tmp_path / 'example.py'
     script.write_text(code + "\nprint('ran to the end')\n")
     # a fresh interpreter in another directory: no conftest, no compat
-    return subprocess.run([sys.executable, str(script)], cwd=str(tmp_path),
-                          env=env, capture_output=True, text=True,
-                          timeout=600)
+    return run_python(str(script), cwd=tmp_path)
 
 
 @pytest.mark.lasagne

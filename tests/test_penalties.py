@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 
 import lasagne_reg
-from lasagne_reg import (group_lasso, l1_l2, orthogonality,
-                         regularize_activity)
-from lasagne_reg import _graph
+from lasagne_reg import _graph, group_lasso, l1_l2, orthogonality, regularize_activity
 from lasagne_reg import regularization as reg
 
 RTOL = {'float32': 1e-5, 'float64': 1e-10}

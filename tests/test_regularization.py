@@ -18,8 +18,7 @@ import pytest
 
 import lasagne_reg
 from lasagne_reg import regularization as reg
-from tests._support import (DuckLayer, Recorder, lasagne_mlp, np_l1, np_l2,
-                           values)
+from tests._support import DuckLayer, Recorder, lasagne_mlp, np_l1, np_l2, values
 
 RTOL = {'float16': 2e-2, 'float32': 1e-5, 'float64': 1e-10}
 
@@ -352,7 +351,7 @@ def test_weighted_graph_is_lasagnes_when_lasagnes_keeps_the_dtype(bk, mlp, L):
 
 
 def test_numpy_weighted_keeps_float32():
-    class Frozen(object):
+    class Frozen:
         def __init__(self, value):
             self.value = value
 
@@ -452,7 +451,7 @@ def test_custom_tags_and_batchnorm_like_layer(bk, L):
         """BatchNorm's parameter tagging: gamma regularizable, beta not."""
 
         def __init__(self, incoming, **kwargs):
-            super(ScaleShift, self).__init__(incoming, **kwargs)
+            super().__init__(incoming, **kwargs)
             n = self.input_shape[1]
             self.gamma = self.add_param(lasagne.init.Constant(1.5), (n,),
                                         'gamma', frozen=True)
@@ -502,7 +501,7 @@ def test_parity_with_lasagne_on_random_graphs(bk, L, seed):
     rng = np.random.RandomState(seed)
     lasagne.random.set_rng(rng)
     layers = [L.InputLayer((None, int(rng.randint(2, 6))))]
-    for i in range(int(rng.randint(2, 9))):
+    for _ in range(int(rng.randint(2, 9))):
         kind = rng.randint(3)
         a = layers[rng.randint(len(layers))]
         if kind == 0 or len(layers) < 2:

@@ -263,7 +263,7 @@ def test_breakdown_errors_name_the_layer_argument():
 
 def test_table_of_keys_that_are_not_variables():
     """Any hashable key: no name shows '-', no shape '?', a tuple shape."""
-    class Duck(object):
+    class Duck:
         name = 'duck.W'
         shape = (2, 3)
 

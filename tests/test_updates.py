@@ -23,7 +23,7 @@ def soft_threshold(u, t):
     return np.sign(u) * np.maximum(np.abs(u) - t, 0.0)
 
 
-class Problem(object):
+class Problem:
     """Two parameters, fixed 'gradients', SGD updates in an OrderedDict."""
 
     def __init__(self, bk, dtype='float64', lr=0.5, seed=0):
@@ -381,6 +381,7 @@ def test_adamw_with_lasagne_adam_matches_numpy(bk, L):
 @pytest.mark.lasagne
 def test_proximal_sgd_on_lasagne_reaches_exact_zeros_subgradient_never(bk, L):
     import lasagne
+
     from lasagne_reg import l1, regularize_network_params
     lr, lam, steps = 0.1, 0.2, 60
     net, X, y, x_var, y_var, loss = linear_regression(L)

@@ -9,7 +9,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg import group_lasso, l1_l2, regularization as reg
+from lasagne_reg import group_lasso, l1_l2
+from lasagne_reg import regularization as reg
 from tests._support import DuckLayer
 
 
@@ -215,7 +216,7 @@ def test_a_penalty_that_returns_a_list_fails(result):
 
 
 def test_a_penalty_object_is_named_by_its_class():
-    class Squares(object):
+    class Squares:
         def __call__(self, x):
             return x ** 2
     with pytest.raises(ValueError, match=r'^penalty: expected a scalar from '
@@ -373,7 +374,7 @@ def test_items_of_a_layer_list_must_be_layers(net, helper):
         helper([net, 'not a layer'], reg.l2)
 
 
-class Opaque(object):
+class Opaque:
     """Neither a tensor nor an iterable."""
 
     def __repr__(self):

@@ -27,7 +27,9 @@ test failed), timeout (the tests ran past mutmut's CPU limit: the mutant made
 them hang, so it was detected), survived (every selected test passed), no
 tests (no selected test calls the function), other (mutmut's "suspicious",
 "segfault", ...). score = (killed + timeout) / mutants. "documented" counts
-the survivors listed as equivalent, by name, in docs/contributing.rst.
+the survivors recorded as equivalent in tools/equivalent_mutants.toml, by
+their change (module, function, original and mutated lines), not by
+mutmut's generated names, which change whenever a function does.
 Survivors, with their diffs, are written to .cache/mutation/survivors.txt.
 """
 import argparse
@@ -36,15 +38,15 @@ import fnmatch
 import glob
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
+import tomllib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = 'lasagne_reg'
-DOCS = os.path.join('docs', 'contributing.rst')
+EQUIVALENT = os.path.join('tools', 'equivalent_mutants.toml')
 
 #: Test files that judge each module's mutants, the module's own first. A
 #: module not listed is judged by tests/test_<name>.py when it exists and by
@@ -66,7 +68,7 @@ TESTS = {
     'lasagne_reg/penalties.py': ['tests/test_penalties.py'],
     'lasagne_reg/updates.py': ['tests/test_updates.py'],
     'lasagne_reg/report.py': ['tests/test_report.py'],
-    'lasagne_reg/demo.py': ['tests/test_demo.py'],
+    'lasagne_reg/demo/*': ['tests/test_demo.py'],
     'lasagne_reg/compat/*': ['tests/test_compat*.py'],
     'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
                                'tests/test_regularization.py'],
@@ -75,10 +77,11 @@ TESTS = {
 #: Functions whose mutants count, for modules measured in part (fnmatch
 #: patterns on mutmut's function names; methods are ``xǁClassǁmethod``).
 SCOPE = {
-    # the demo's argument checks and its results table, not its training
-    'lasagne_reg/demo.py': ['x_format_table', 'x__checked_results',
-                            'x__positive_int', 'x__setting_list',
-                            'x__check_environment'],
+    # the demo's argument checks and its results table (its training and
+    # figure are not mutated: NOT_MUTATED)
+    'lasagne_reg/demo/_report.py': ['x_format_table', 'x__checked_results'],
+    'lasagne_reg/demo/_cli.py': ['x__positive_int', 'x__setting_list',
+                                 'x__check_environment'],
 }
 
 #: Tests that cannot pass on mutmut's copy, and why: deselected there.
@@ -89,12 +92,19 @@ INCOMPATIBLE = {
         'trampoline adds two frames to every call of a mutated function',
 }
 
+_DEMO_RUN = ("the demo's training and figure: measured by tests/test_demo.py "
+             'through its trained numbers and the figure it writes, not '
+             'mutant by mutant (each mutant would retrain every setting)')
+
 #: Modules not mutated, and why.
 NOT_MUTATED = {
     'lasagne_reg/compat/_hook.py':
         'copied verbatim into site-packages and run at interpreter start-up '
         'of other environments (some without mutmut); tested end to end by '
         'the enable/disable subprocess tests',
+    'lasagne_reg/demo/_settings.py': _DEMO_RUN,
+    'lasagne_reg/demo/_training.py': _DEMO_RUN,
+    'lasagne_reg/demo/_figure.py': _DEMO_RUN,
     'lasagne_reg/_kernels/_pytensor.py':
         "PyTensor's share of the one-pass Op (its pullback/pushforward, the "
         'Numba and JAX implementations): never imported on the Theano stack '
@@ -263,14 +273,83 @@ def results(work, selected):
     return found
 
 
-def documented(root=ROOT):
-    """Mutant names listed as equivalent in docs/contributing.rst."""
-    path = os.path.join(root, DOCS)
+def equivalents(root=ROOT):
+    """The equivalent mutants of tools/equivalent_mutants.toml.
+
+    Returns a list of dicts: ``module`` (a path), ``function`` (``f`` or
+    ``Class.method``), ``line`` and ``mutant`` (tuples of lines, stripped)
+    and ``why``.
+    """
+    path = os.path.join(root, EQUIVALENT)
+    with open(path, 'rb') as f:
+        groups = tomllib.load(f)['equivalent']
+    return [{'module': m['module'], 'function': m['function'],
+             'line': _stripped(m['line']), 'mutant': _stripped(m['mutant']),
+             'why': group['why']}
+            for group in groups for m in group['mutant']]
+
+
+def _stripped(text):
+    return tuple(line.strip() for line in text.strip('\n').split('\n'))
+
+
+def mangled(function):
+    """'f' -> 'x_f'; 'Class.method' -> mutmut's 'x\u01c1Class\u01c1method'."""
+    cls, _, name = function.rpartition('.')
+    return 'x\u01c1%s\u01c1%s' % (cls, name) if cls else 'x_' + name
+
+
+def change(diff):
+    """(removed lines, added lines) of a unified diff, each stripped."""
+    body = [line for line in diff.splitlines()
+            if not line.startswith(('---', '+++'))]
+    return (tuple(line[1:].strip() for line in body if line.startswith('-')),
+            tuple(line[1:].strip() for line in body if line.startswith('+')))
+
+
+def equivalent_to(module, name, diff, entries):
+    """The entry that records mutant `name` of `module` (its `diff`), or
+    None."""
+    function = name.rsplit('__mutmut_', 1)[0].rpartition('.')[2]
+    removed, added = change(diff)
+    for entry in entries:
+        if (entry['module'] == module and mangled(entry['function']) == function
+                and entry['line'] == removed and entry['mutant'] == added):
+            return entry
+    return None
+
+
+def stale(entries, root=ROOT):
+    """Entries whose function, or original line in it, is no longer in the
+    source: the code changed, so the equivalence must be looked at again."""
+    found = []
+    for entry in entries:
+        source = _function_source(os.path.join(root, entry['module']),
+                                  entry['function'])
+        lines = None if source is None else _stripped(source)
+        n = len(entry['line'])
+        if lines is None or not any(lines[i:i + n] == entry['line']
+                                    for i in range(len(lines) - n + 1)):
+            found.append(entry)
+    return found
+
+
+def _function_source(path, function):
+    """The source of `function` ('f' or 'Class.method') in `path`, or None."""
     if not os.path.exists(path):
-        return set()
+        return None
     with open(path, encoding='utf-8') as f:
-        return set(re.findall(r'lasagne_reg[\w.\u01c1]*__mutmut_\d+',
-                              f.read()))
+        text = f.read()
+    cls, _, name = function.rpartition('.')
+    body = ast.parse(text).body
+    if cls:
+        body = [item for node in body if isinstance(node, ast.ClassDef)
+                and node.name == cls for item in node.body]
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.name == name:
+            return ast.get_source_segment(text, node)
+    return None
 
 
 def count(statuses, equivalent=frozenset()):
@@ -321,26 +400,37 @@ def _cell(value):
     return str(value)
 
 
-def write_survivors(work, found, path):
-    """The mutants not detected, each with its diff, into `path`."""
-    names = [(m, n, s) for m, statuses in found.items()
+def survivor_diffs(work, found):
+    """{(module, name): diff} for the mutants not detected."""
+    names = [(m, n) for m, statuses in found.items()
              for n, s in sorted(statuses.items())
              if s not in ('killed', 'timeout')]
+    diffs = {}
     here = os.getcwd()
     os.chdir(work)
     try:
         from mutmut.__main__ import get_diff_for_mutant
-        with open(path, 'w', encoding='utf-8') as out:
-            for module, name, status in names:
-                try:
-                    diff = get_diff_for_mutant(_meta_name(module, name),
-                                               path=module)
-                except Exception as exc:   # report it, keep the others
-                    diff = '(no diff: %s)\n' % exc
-                out.write('# %s: %s\n%s\n' % (name, status, diff))
+        for module, name in names:
+            try:
+                diffs[module, name] = get_diff_for_mutant(
+                    _meta_name(module, name), path=module)
+            except Exception as exc:   # report it, keep the others
+                diffs[module, name] = '(no diff: %s)\n' % exc
     finally:
         os.chdir(here)
-    return len(names)
+    return diffs
+
+
+def write_survivors(found, diffs, entries, path):
+    """The mutants not detected, each with its diff (and, for an
+    equivalent one, the reason recorded), into `path`."""
+    with open(path, 'w', encoding='utf-8') as out:
+        for (module, name), diff in diffs.items():
+            entry = equivalent_to(module, name, diff, entries)
+            note = '' if entry is None else ' (equivalent: %s)' % entry['why']
+            out.write('# %s: %s%s\n%s\n' % (name, found[module][name], note,
+                                             diff))
+    return len(diffs)
 
 
 def _meta_name(module, name):
@@ -419,7 +509,10 @@ def main(argv=None):
         print('warning: a mutant enabled compat in this virtualenv (%s): '
               'remove those files' % ', '.join(enabled_here()))
     found = results(work, selected)
-    equivalent = documented()
+    entries = equivalents()
+    diffs = survivor_diffs(work, found)
+    equivalent = {name for (module, name), diff in diffs.items()
+                  if equivalent_to(module, name, diff, entries)}
     rows = {m: count(found[m], equivalent) for m in selected}
     print(format_table(rows))
     for m in NOT_MUTATED:
@@ -429,8 +522,12 @@ def main(argv=None):
         if m in selected:
             print('%s: only %s' % (m, ', '.join(p[2:] if p.startswith('x_')
                                                  else p for p in patterns)))
+    for entry in stale(entries):
+        print('stale in %s: %s %s no longer has %r'
+              % (EQUIVALENT, entry['module'], entry['function'],
+                 '\n'.join(entry['line'])))
     survivors = os.path.join(work, 'survivors.txt')
-    n = write_survivors(work, found, survivors)
+    n = write_survivors(found, diffs, entries, survivors)
     print('%d mutant(s) not detected, with diffs: %s'
           % (n, os.path.relpath(survivors, ROOT)))
     if not args.table:

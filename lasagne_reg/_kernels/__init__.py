@@ -13,7 +13,7 @@ module imports no backend. PyTensor's class also gets Numba and JAX
 implementations, registered for that class only (:mod:`._pytensor`).
 """
 from .. import _backend
-from . import _pytensor     # imports no backend
+from . import _pytensor  # imports no backend
 from ._onepass import FLOAT_DTYPES, PenaltyLogic
 
 __all__ = ['l1', 'l2', 'penalty_op']

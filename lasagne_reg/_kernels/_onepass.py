@@ -222,7 +222,7 @@ _TYPENUM = {'float16': 'NPY_FLOAT16', 'float32': 'NPY_FLOAT32',
             'float64': 'NPY_FLOAT64'}
 
 
-class PenaltyLogic(object):
+class PenaltyLogic:
     """The backend-independent half of the one-pass penalty Op.
 
     A backend's class is ``type(name, (PenaltyLogic, BackendCOp), ns)``
@@ -236,7 +236,7 @@ class PenaltyLogic(object):
             raise ValueError('kind: expected one of %s, got %r'
                              % (', '.join(KINDS), kind))
         self.kind = kind
-        super(PenaltyLogic, self).__init__()
+        super().__init__()
 
     def __str__(self):
         return 'OnePassPenalty{%s}' % self.kind

@@ -1,0 +1,4 @@
+"""``python -m lasagne_reg.demo``: see :func:`lasagne_reg.demo.main`."""
+from ._cli import main
+
+main()
