@@ -1,10 +1,6 @@
 """Helpers shared by the compat tests (tests/test_compat*.py)."""
 import importlib.machinery
-import json
 import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 
@@ -14,22 +10,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NP2 = list(_flags.NUMPY2_CXXFLAGS)
 NO_BLAS = 'no optimized BLAS is installed (pip install scipy-openblas32)'
 
-
-def run_python(code, env_update=None, python=sys.executable, check=True):
-    """Run `code` in a fresh interpreter; return its last stdout line as JSON."""
-    out = run(python, ['-c', textwrap.dedent(code)], env_update)
-    if check:
-        assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def run(python, args, env_update=None, cwd=ROOT):
-    env = dict(os.environ)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    env['PYTHONPATH'] = ROOT
-    env.update(env_update or {})
-    return subprocess.run([python] + list(args), env=env, cwd=cwd,
-                          capture_output=True, text=True)
 
 
 def cache_flags():

@@ -1,6 +1,7 @@
 """Helpers shared by the tests (not fixtures): duck-typed layers, numpy
 references, fresh interpreters."""
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -70,6 +71,13 @@ def run_python(*args, code=None, env=None, python=None, cwd=ROOT,
         cmd += ['-c', textwrap.dedent(code)]
     return subprocess.run(cmd + list(args), env=child, cwd=str(cwd),
                           capture_output=True, text=True, timeout=timeout)
+
+
+def last_json(out):
+    """The last stdout line of a finished `run_python`, as JSON; the child
+    must have exited 0 (else its stderr's tail is the assertion message)."""
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def lasagne_mlp(L, sizes=(6, 5, 4, 3), dtype=None, seed=0):

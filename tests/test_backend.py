@@ -10,7 +10,6 @@ default Numba, C and JAX linkers included, against numpy.
 import collections
 import importlib
 import importlib.util
-import json
 import os
 import sys
 import types
@@ -21,16 +20,11 @@ import pytest
 import lasagne_reg
 from lasagne_reg import _backend
 from lasagne_reg import regularization as reg
-from tests._support import BACKEND, DuckLayer, run_python
+from tests._support import BACKEND, DuckLayer, last_json, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ('theano', 'pytensor', 'aesara')
 RTOL = {'float32': 1e-5, 'float64': 1e-10}
-
-
-def last_json(out):
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def installed_here():

@@ -14,18 +14,12 @@ import pytest
 
 from lasagne_reg import compat
 from lasagne_reg.compat import _blas, _shims
-from tests._compat_support import (
-    NO_BLAS,
-    NP2,
-    cache_flags,
-    fresh_finders,
-    linalg_served,
-    run_python,
-)
+from tests._compat_support import NO_BLAS, NP2, cache_flags, fresh_finders, linalg_served
+from tests._support import last_json, run_python
 
 
 def test_importing_the_package_imports_no_backend_and_patches_nothing():
-    result = run_python('''
+    result = last_json(run_python(code='''
         import sys, json, numpy
         before = set(vars(numpy)), list(sys.meta_path)
         import lasagne_reg, lasagne_reg.compat, lasagne_reg.regularization
@@ -36,7 +30,7 @@ def test_importing_the_package_imports_no_backend_and_patches_nothing():
             'same_numpy': before[0] == after[0],
             'same_meta_path': before[1] == after[1],
             'flags': __import__('os').environ.get('THEANO_FLAGS')}))
-    ''', {'THEANO_FLAGS': 'floatX=float32'})
+    ''', env={'THEANO_FLAGS': 'floatX=float32'}))
     assert result == {'backends': [], 'same_numpy': True,
                       'same_meta_path': True, 'flags': 'floatX=float32'}
 
@@ -93,7 +87,7 @@ def test_install_is_idempotent_in_process():
 
 @pytest.mark.lasagne
 def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
-    result = run_python('''
+    result = last_json(run_python(code='''
         import json, os, warnings
         import lasagne_reg.compat
         first = lasagne_reg.compat.install()
@@ -113,7 +107,7 @@ def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
             'first_blas': first.blas,
             'second_changed': second.changed,
             'cxx': bool(theano.config.cxx)}))
-    ''', {'THEANO_FLAGS': 'floatX=float32,' + cache_flags()})
+    ''', env={'THEANO_FLAGS': 'floatX=float32,' + cache_flags()}))
     assert result['floatX'] == 'float32'
     assert result['flags'].startswith('floatX=float32,')
     assert 'blas.ldflags=-L' in result['flags']
@@ -131,7 +125,7 @@ def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
 def test_install_after_a_real_failed_import_warns_and_says_restart():
     # without compat, Theano 1.0.5 fails at import on this stack (numpy 1.23:
     # BLAS detection; numpy 2: the C build of its lazylinker)
-    result = run_python('''
+    result = last_json(run_python(code='''
         import json, warnings
         try:
             import theano
@@ -146,7 +140,7 @@ def test_install_after_a_real_failed_import_warns_and_says_restart():
                           'not_applied': report.not_applied,
                           'warned': [str(w.message) for w in caught
                                      if w.category is RuntimeWarning]}))
-    ''', {'THEANO_FLAGS': cache_flags(), 'LASAGNE_REG_COMPAT': '0'})
+    ''', env={'THEANO_FLAGS': cache_flags(), 'LASAGNE_REG_COMPAT': '0'}))
     assert result['failed'] is not None
     assert any('restart the interpreter' in s for s in result['not_applied'])
     assert any('partially initialized' in s for s in result['warned'])

@@ -190,7 +190,7 @@ VERSIONS = {'numpy': '1.23.5', 'Theano': '1.0.5', 'Lasagne': '0.1',
 @pytest.fixture
 def machine(monkeypatch):
     """status's view of an environment, set by the test."""
-    class Machine(object):
+    class Machine:
         versions = dict(VERSIONS)
         cxx = 'g++ (/usr/bin/g++)'
         probes = {False: {'theano': True, 'lasagne': True,

@@ -2,14 +2,12 @@
 in a virtualenv of their own (tests/_support.fresh_env), whose site-packages
 they write to."""
 import os
-import sys
-import textwrap
 
 import pytest
 
 from lasagne_reg.compat import _site
-from tests._compat_support import cache_flags, run, run_python
-from tests._support import fresh_env
+from tests._compat_support import cache_flags
+from tests._support import fresh_env, last_json, run_python
 
 # -- enable / disable / status, in a virtualenv of their own ---------------
 
@@ -56,8 +54,8 @@ def env(tmp_path_factory):
 
 
 def compat_cli(env, *args):
-    return run(env.python, ['-m', 'lasagne_reg.compat'] + list(args),
-               {'THEANO_FLAGS': cache_flags()})
+    return run_python('-m', 'lasagne_reg.compat', *args, python=env.python,
+                      env={'THEANO_FLAGS': cache_flags()})
 
 
 @pytest.mark.lasagne
@@ -79,8 +77,8 @@ def test_enable_then_an_unchanged_script_runs_and_disable_undoes_it(
     # itself writes none (PYTHONDONTWRITEBYTECODE)
     assert list(env.site.glob('__pycache__/_lasagne_reg_compat.*.pyc'))
 
-    out = run(env.python, [str(script)], {'THEANO_FLAGS': cache_flags()},
-              cwd=str(tmp_path))
+    out = run_python(str(script), python=env.python, cwd=str(tmp_path),
+                     env={'THEANO_FLAGS': cache_flags()})
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'scipy_openblas' in out.stdout
     assert 'NumPy C-API based implementation' not in out.stderr
@@ -92,12 +90,12 @@ def test_enable_then_an_unchanged_script_runs_and_disable_undoes_it(
     assert compat_cli(env, 'disable').stdout.strip().startswith(
         'lasagne_reg compat was not enabled')
     # the compat measures are gone: no hook, and Theano fails as shipped
-    gone = run(env.python, ['-c', textwrap.dedent('''
+    gone = run_python(python=env.python, cwd=str(tmp_path), code='''
         import sys
         assert not any(type(f).__name__ == 'LasagneRegCompatHook'
                        for f in sys.meta_path)
         import theano
-    ''')], {'THEANO_FLAGS': cache_flags()}, cwd=str(tmp_path))
+    ''', env={'THEANO_FLAGS': cache_flags()})
     assert gone.returncode != 0
     assert 'Error' in gone.stderr.strip().splitlines()[-1]
 
@@ -115,12 +113,12 @@ def test_enabled_hook_costs_a_process_without_theano_nothing(env):
                 'lasagne_reg': 'lasagne_reg' in sys.modules,
                 'flags': __import__('os').environ.get('THEANO_FLAGS')}))
         '''
-        on = run_python(probe, {'THEANO_FLAGS': 'floatX=float32'},
-                        python=env.python)
+        on = last_json(run_python(code=probe, python=env.python,
+                                  env={'THEANO_FLAGS': 'floatX=float32'}))
         assert on == {'hook': ['LasagneRegCompatHook'], 'numpy': False,
                       'lasagne_reg': False, 'flags': 'floatX=float32'}
-        off = run_python(probe, {'LASAGNE_REG_COMPAT': '0'},
-                         python=env.python)
+        off = last_json(run_python(code=probe, python=env.python,
+                                   env={'LASAGNE_REG_COMPAT': '0'}))
         assert off['hook'] == []
     finally:
         compat_cli(env, 'disable')
@@ -158,10 +156,10 @@ def test_status_says_what_is_there_and_exits_by_the_import(env, monkeypatch):
 
 
 def test_status_without_a_compiler_or_blas_says_what_to_do(tmp_path):
-    out = run(sys.executable, ['-m', 'lasagne_reg.compat', 'status',
-                               '--no-import-check', '--site-dir',
-                               str(tmp_path)],
-              {'THEANO_FLAGS': 'cxx=,blas.ldflags=', 'THEANORC': os.devnull})
+    out = run_python('-m', 'lasagne_reg.compat', 'status',
+                     '--no-import-check', '--site-dir', str(tmp_path),
+                     env={'THEANO_FLAGS': 'cxx=,blas.ldflags=',
+                          'THEANORC': os.devnull})
     assert out.returncode == 0, out.stderr
     if 'Theano' in out.stdout and 'not installed' not in \
             out.stdout.split('Theano', 1)[1].splitlines()[0]:
@@ -175,20 +173,20 @@ def test_status_without_a_compiler_or_blas_says_what_to_do(tmp_path):
 def test_hook_left_behind_without_lasagne_reg_warns_and_steps_aside(
         tmp_path):
     bare = fresh_env(str(tmp_path / 'bare'), inherit=False)
-    enabled = run(sys.executable, ['-m', 'lasagne_reg.compat', 'enable',
-                                   '--site-dir', str(bare.site)])
+    enabled = run_python('-m', 'lasagne_reg.compat', 'enable',
+                         '--site-dir', str(bare.site))
     assert enabled.returncode == 0, enabled.stderr
-    out = run(bare.python, ['-c', 'import theano'], {'PYTHONPATH': ''},
-              cwd=str(tmp_path))
+    out = run_python('-c', 'import theano', python=bare.python,
+                     env={'PYTHONPATH': ''}, cwd=str(tmp_path))
     assert 'lasagne_reg.compat cannot be imported' in out.stderr
     assert 'ModuleNotFoundError' in out.stderr    # then the import goes on
-    plain = run(bare.python, ['-c', 'import json'], {'PYTHONPATH': ''},
-                cwd=str(tmp_path))
+    plain = run_python('-c', 'import json', python=bare.python,
+                       env={'PYTHONPATH': ''}, cwd=str(tmp_path))
     assert plain.returncode == 0 and plain.stderr == ''
 
 
 def test_enable_into_a_missing_directory_fails_clearly(tmp_path):
-    out = run(sys.executable, ['-m', 'lasagne_reg.compat', 'enable',
-                               '--site-dir', str(tmp_path / 'nope')])
+    out = run_python('-m', 'lasagne_reg.compat', 'enable',
+                     '--site-dir', str(tmp_path / 'nope'))
     assert out.returncode == 1
     assert 'no such directory' in out.stderr and 'site-packages' in out.stderr

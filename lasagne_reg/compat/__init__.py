@@ -47,7 +47,7 @@ from . import _blas, _flags, _patch, _shims
 __all__ = ['install', 'InstallReport']
 
 
-class InstallReport(object):
+class InstallReport:
     """What one call of :func:`install` did.
 
     Attributes

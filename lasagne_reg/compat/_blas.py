@@ -56,7 +56,7 @@ def symbols():
     return [name + '_' for name in _ROUTINES] + list(_THREADS)
 
 
-class Blas(object):
+class Blas:
     """An optimized BLAS found for Theano.
 
     Attributes

@@ -14,7 +14,6 @@ import configparser
 import os
 import shlex
 
-
 NUMPY2_CXXFLAGS = ('-DNPY_PY3K=1', '-DPyInt_AsLong=PyLong_AsLong',
                    '-DPyInt_FromLong=PyLong_FromLong',
                    '-DPyInt_Check=PyLong_Check',

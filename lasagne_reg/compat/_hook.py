@@ -23,7 +23,7 @@ HOOK_VERSION = 1
 _WATCHED = ('theano', 'lasagne')
 
 
-class LasagneRegCompatHook(object):
+class LasagneRegCompatHook:
     """A meta-path finder that runs compat before theano or lasagne loads."""
 
     def find_spec(self, fullname, path=None, target=None):
