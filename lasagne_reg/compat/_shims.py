@@ -41,6 +41,8 @@ import warnings
 
 import numpy as np
 
+from . import _variant
+
 DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
 NUMPY_LINALG = 'numpy.linalg.linalg'
@@ -193,7 +195,9 @@ def install_modules():
         if name not in served.makers:
             served.makers[name] = maker
             added.append(name)
-    if sys.version_info >= (3, 11):
+    # Theano-PyMC's scan loop has another name (_pymc refuses it)
+    if (sys.version_info >= (3, 11)
+            and _variant.installed() is not _variant.THEANO_PYMC):
         refused = finder(RefusingFinder)
         if SCAN_C_LOOP not in refused.reasons:
             refused.reasons[SCAN_C_LOOP] = (
