@@ -20,7 +20,8 @@ PYTENSOR_TEST_FLAGS := base_compiledir=$(CACHE)/pytensor$(if $(PYTENSOR_FLAGS),$
 AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench \
+.PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
+  test-pytensor313 docs bench \
   mutation mutation-smoke clean
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
@@ -66,7 +67,8 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: test-theano test-numpy2 test-pytensor test-aesara mutation-smoke
+test: test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
+  test-pytensor313 mutation-smoke
 
 # everything, doctests of the package and of docs/*.rst included
 test-theano: .venv/.demo-installed
@@ -92,6 +94,41 @@ test-pytensor: .venv-pytensor/.installed
 test-aesara: .venv-aesara/.installed
 	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA_TEST_FLAGS)" \
 	  .venv-aesara/bin/python -m pytest $(PYTEST_OPTS) tests -m "not lasagne"
+
+# --- Theano-PyMC 1.1.2 (PyMC3's Theano) on Python 3.11, numpy 1.23.5 ---
+# compat writes its flags as it spells them (blas__ldflags) and serves what
+# Lasagne 0.1 imports (compat/_pymc.py). Files chosen by measurement to stay
+# under 6 minutes warm on 2 cores: the compat tests of this variant, the
+# core (regularization, penalties, graph), the kernels and their Ops.
+THEANO_PYMC_FLAGS := base_compiledir=$(CACHE)/theano-pymc$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+THEANO_PYMC_TESTS := tests/test_compat_variant.py tests/test_compat_pymc.py \
+  tests/test_regularization.py tests/test_penalties.py tests/test_graph.py \
+  tests/test_kernels.py tests/test_ops.py
+
+.venv-theano-pymc/.installed: requirements/theano-pymc.txt requirements/test.txt setup.py
+	$(call make-venv,.venv-theano-pymc,requirements/theano-pymc.txt)
+
+test-theano-pymc: .venv-theano-pymc/.installed
+	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_PYMC_FLAGS)" \
+	  .venv-theano-pymc/bin/python -m pytest $(PYTEST_OPTS) $(THEANO_PYMC_TESTS)
+
+# --- PyTensor 3.3.8 (its newest release) on Python 3.13, numpy 2.5.5 ---
+# The interpreter comes from tools/find-python, which fails loudly (and so
+# does this rule) when there is no Python 3.13. Like test-pytensor: every
+# test that needs no Lasagne, chosen files only (6 minutes warm, 2 cores).
+PYTHON313 = $(shell tools/find-python 3.13)
+PYTENSOR313_FLAGS := base_compiledir=$(CACHE)/pytensor313$(if $(PYTENSOR_FLAGS),$(comma)$(PYTENSOR_FLAGS))
+PYTENSOR313_TESTS := tests
+
+.venv-pytensor313/.installed: PYTHON = $(PYTHON313)
+.venv-pytensor313/.installed: requirements/pytensor313.txt requirements/test.txt setup.py
+	@tools/find-python 3.13 >/dev/null
+	$(call make-venv,.venv-pytensor313,requirements/pytensor313.txt)
+
+test-pytensor313: .venv-pytensor313/.installed
+	LASAGNE_REG_TEST_BACKEND=pytensor PYTENSOR_FLAGS="$(PYTENSOR313_FLAGS)" \
+	  NUMBA_CACHE_DIR="$(CACHE)/numba313" \
+	  .venv-pytensor313/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne"
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

@@ -13,8 +13,9 @@ Applies only where ``_variant.installed()`` is Theano-PyMC; on Theano 1.0.5
   (``DropoutLayer``, ``GaussianNoiseLayer``). Theano-PyMC moved ``theano.gof``
   to ``theano.graph`` and ``theano.link`` and renamed the class
   ``MRG_RandomStream``. compat serves a module ``theano.gof`` whose names
-  are looked up, on use, in Theano-PyMC's modules (``Op`` is ``COp``, the
-  Op with C code, as ``theano.gof.Op`` was), sets it as ``theano.gof`` once
+  are looked up, on use, in Theano-PyMC's modules (``Op`` is ``COp`` and
+  ``Type`` is ``CType``, the classes with C code, as ``theano.gof``'s were;
+  ``PureOp`` and ``PureType`` are Theano-PyMC's ``Op`` and ``Type``), sets it as ``theano.gof`` once
   ``theano`` is imported, and adds ``MRG_RandomStreams`` as an alias of
   ``MRG_RandomStream``.
 * The C loop of ``theano.scan`` (``theano.scan.scan_perform_ext``, Cython
@@ -30,15 +31,19 @@ from . import _patch, _shims, _variant
 GOF = 'theano.gof'
 
 # where theano.gof's names went in Theano-PyMC, searched in this order
-GOF_HOMES = ('theano.graph.basic', 'theano.graph.op', 'theano.graph.fg',
-             'theano.graph.type', 'theano.graph.utils', 'theano.graph.opt',
-             'theano.graph.toolbox', 'theano.graph.params_type',
-             'theano.link.c.type', 'theano.link.c.basic', 'theano.link.basic',
-             'theano.link.c.cmodule', 'theano.link.vm', 'theano.link.utils')
+GOF_HOMES = ('theano.graph.basic', 'theano.graph.op', 'theano.graph.type',
+             'theano.graph.fg', 'theano.graph.utils', 'theano.graph.opt',
+             'theano.graph.optdb', 'theano.graph.toolbox',
+             'theano.graph.params_type', 'theano.graph.null_type',
+             'theano.graph.destroyhandler', 'theano.link.c.interface',
+             'theano.link.c.basic', 'theano.link.c.cmodule',
+             'theano.link.basic', 'theano.link.vm', 'theano.link.utils')
 
 # theano.gof names whose Theano-PyMC namesake is another name
 GOF_RENAMED = {'Op': ('theano.graph.op', 'COp'),
                'PureOp': ('theano.graph.op', 'Op'),
+               'Type': ('theano.graph.type', 'CType'),
+               'PureType': ('theano.graph.type', 'Type'),
                'graph': ('theano.graph.basic', None),
                'op': ('theano.graph.op', None),
                'fg': ('theano.graph.fg', None),
