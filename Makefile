@@ -109,7 +109,8 @@ THEANO_PYMC_TESTS := tests/test_compat_variant.py tests/test_compat_pymc.py \
 	$(call make-venv,.venv-theano-pymc,requirements/theano-pymc.txt)
 
 test-theano-pymc: .venv-theano-pymc/.installed
-	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_PYMC_FLAGS)" \
+	LASAGNE_REG_TEST_BACKEND=theano LASAGNE_REG_TEST_THEANO=Theano-PyMC \
+	  THEANO_FLAGS="$(THEANO_PYMC_FLAGS)" \
 	  .venv-theano-pymc/bin/python -m pytest $(PYTEST_OPTS) $(THEANO_PYMC_TESTS)
 
 # --- PyTensor 3.3.8 (its newest release) on Python 3.13, numpy 2.5.5 ---

@@ -30,8 +30,13 @@ def lasagne_reg_module():
 
 
 def equal_graphs(a, b):
-    """Theano's own graph comparison, as Lasagne's test suite uses it."""
-    from theano.scan_module.scan_utils import equal_computations
+    """Theano's own graph comparison, as Lasagne's test suite uses it
+    (Theano-PyMC moved it to ``theano.graph.basic``)."""
+    from lasagne_reg.compat import _variant
+    if _variant.installed() is _variant.THEANO_PYMC:
+        from theano.graph.basic import equal_computations
+    else:
+        from theano.scan_module.scan_utils import equal_computations
     return equal_computations([a], [b])
 
 
