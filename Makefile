@@ -21,7 +21,7 @@ AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma
 PYTEST_OPTS ?=
 
 .PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
-  test-pytensor313 docs bench \
+  test-theano-pymc-numpy2 test-pytensor313 docs bench \
   mutation mutation-smoke clean
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
@@ -68,7 +68,7 @@ demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
 test: test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
-  test-pytensor313 mutation-smoke
+  test-theano-pymc-numpy2 test-pytensor313 mutation-smoke
 
 # everything, doctests of the package and of docs/*.rst included
 test-theano: .venv/.demo-installed
@@ -112,6 +112,20 @@ test-theano-pymc: .venv-theano-pymc/.installed
 	LASAGNE_REG_TEST_BACKEND=theano LASAGNE_REG_TEST_THEANO=Theano-PyMC \
 	  THEANO_FLAGS="$(THEANO_PYMC_FLAGS)" \
 	  .venv-theano-pymc/bin/python -m pytest $(PYTEST_OPTS) $(THEANO_PYMC_TESTS)
+
+# the same on numpy 2.4.6 (the newest for 3.11) and setuptools 84 (no
+# pkg_resources): the variant's compat tests and the drop-in core
+THEANO_PYMC_NP2_FLAGS := base_compiledir=$(CACHE)/theano-pymc-numpy2$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+THEANO_PYMC_NP2_TESTS := tests/test_compat_variant.py tests/test_compat_pymc.py \
+  tests/test_regularization.py tests/test_kernels.py
+
+.venv-theano-pymc-numpy2/.installed: requirements/theano-pymc-numpy2.txt requirements/test.txt setup.py
+	$(call make-venv,.venv-theano-pymc-numpy2,requirements/theano-pymc-numpy2.txt)
+
+test-theano-pymc-numpy2: .venv-theano-pymc-numpy2/.installed
+	LASAGNE_REG_TEST_BACKEND=theano LASAGNE_REG_TEST_THEANO=Theano-PyMC \
+	  THEANO_FLAGS="$(THEANO_PYMC_NP2_FLAGS)" \
+	  .venv-theano-pymc-numpy2/bin/python -m pytest $(PYTEST_OPTS) $(THEANO_PYMC_NP2_TESTS)
 
 # --- PyTensor 3.3.8 (its newest release) on Python 3.13, numpy 2.5.5 ---
 # The interpreter comes from tools/find-python, which fails loudly (and so
