@@ -294,3 +294,20 @@ def test_patches_are_reported_and_reversible():
     assert 'theano.scan.scan_perform_ext (refused)' in result['modules']
     assert 'theano.scan_module.scan_perform_ext (refused)' not in \
         result['modules']
+
+
+def test_status_names_theano_pymc_and_its_fix():
+    env = dict(os.environ, THEANO_FLAGS=_users_flags(), PYTHONPATH=ROOT,
+               LASAGNE_REG_COMPAT='0')
+    out = subprocess.run([sys.executable, '-m', 'lasagne_reg.compat',
+                          'status'], env=env, cwd=ROOT, capture_output=True,
+                         text=True)
+    rows = dict(re.findall(r'^  (\S[^ ]*(?: [^ ]+)*?)  +(.*)$', out.stdout,
+                           re.M))
+    assert rows['Theano'] == 'Theano-PyMC 1.1.2', out.stdout
+    assert rows['import'] == (
+        "FAILS: AttributeError: module 'numpy.distutils.__config__' has no "
+        "attribute 'blas_opt_info' (with compat: imports)"
+        if np.__version__.startswith('1.') else rows['import']), out.stdout
+    assert rows['import'].endswith('(with compat: imports)'), out.stdout
+    assert out.returncode == 1
