@@ -153,8 +153,8 @@ test-pytensor313: .venv-pytensor313/.installed
 # --- Aesara 2.9.4 on Python 3.12, numpy 1.26.4 ---
 # numpy has no numpy.distutils on 3.12, where Aesara's BLAS detection looks
 # (ModuleNotFoundError at import): blas__ldflags= (empty, Aesara's NumPy
-# C-API fallback) comes first, the user's AESARA_FLAGS after it win. Like
-# test-aesara: every test that needs no Lasagne.
+# C-API fallback) comes first, the user's AESARA_FLAGS after it win. As
+# test-aesara, without Lasagne, on the files test-pytensor313 runs.
 PYTHON312 = $(shell tools/find-python 3.12)
 AESARA312_FLAGS := base_compiledir=$(CACHE)/aesara312$(comma)blas__ldflags=$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 
@@ -165,7 +165,7 @@ AESARA312_FLAGS := base_compiledir=$(CACHE)/aesara312$(comma)blas__ldflags=$(if 
 
 test-aesara312: .venv-aesara312/.installed
 	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA312_FLAGS)" \
-	  .venv-aesara312/bin/python -m pytest $(PYTEST_OPTS) tests -m "not lasagne"
+	  .venv-aesara312/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne"
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

@@ -27,6 +27,10 @@ What it changes, all documented in docs/backends.rst:
   ``np.sctype2char``), and two modules old code imports become importable
   (``theano.tensor.signal.downsample``; ``pkg_resources`` when setuptools
   no longer ships it): see ``_shims.py``.
+* on Theano-PyMC (PyMC3's Theano, also ``import theano``; ``_variant.py``
+  tells them apart without importing it) the flags are spelled
+  ``blas__ldflags`` and ``gcc__cxxflags``, and Lasagne gets ``theano.gof``
+  and ``MRG_RandomStreams`` back: see ``_pymc.py``.
 
 Examples
 --------
