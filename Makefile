@@ -21,7 +21,8 @@ PYTENSOR_TEST_FLAGS := base_compiledir=$(CACHE)/pytensor$(if $(PYTENSOR_FLAGS),$
 AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo lint test test-theano test-numpy2 test-pytensor test-aesara docs bench \
+.PHONY: demo lint test test-theano test-numpy2 test-pytensor test-aesara \
+  test-theano-pymc test-theano-pymc-numpy2 test-pytensor313 test-aesara312 docs bench \
   mutation mutation-smoke clean
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
@@ -67,7 +68,8 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: lint test-theano test-numpy2 test-pytensor test-aesara mutation-smoke
+test: lint test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
+  test-theano-pymc-numpy2 test-pytensor313 test-aesara312 mutation-smoke
 
 # ruff in its own small virtualenv (ruff alone: no stack, no lasagne_reg),
 # first in make test, so a lint error fails in seconds
@@ -104,6 +106,78 @@ test-pytensor: .venv-pytensor/.installed
 test-aesara: .venv-aesara/.installed
 	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA_TEST_FLAGS)" \
 	  .venv-aesara/bin/python -m pytest $(PYTEST_OPTS) tests -m "not lasagne"
+
+# --- Theano-PyMC 1.1.2 (PyMC3's Theano) on Python 3.11, numpy 1.23.5 ---
+# compat writes its flags as it spells them (blas__ldflags) and serves what
+# Lasagne 0.1 imports (compat/_pymc.py). Files chosen by measurement to stay
+# under 6 minutes warm on 2 cores: the compat tests of this variant, the
+# core (regularization, penalties, graph), the kernels and their Ops.
+THEANO_PYMC_FLAGS := base_compiledir=$(CACHE)/theano-pymc$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+THEANO_PYMC_TESTS := tests/test_compat_variant.py tests/test_compat_pymc.py \
+  tests/test_regularization.py tests/test_penalties.py tests/test_graph.py \
+  tests/test_kernels.py tests/test_ops.py
+
+.venv-theano-pymc/.installed: requirements/theano-pymc.txt requirements/test.txt setup.py
+	$(call make-venv,.venv-theano-pymc,requirements/theano-pymc.txt)
+
+test-theano-pymc: .venv-theano-pymc/.installed
+	LASAGNE_REG_TEST_BACKEND=theano LASAGNE_REG_TEST_THEANO=Theano-PyMC \
+	  THEANO_FLAGS="$(THEANO_PYMC_FLAGS)" \
+	  .venv-theano-pymc/bin/python -m pytest $(PYTEST_OPTS) $(THEANO_PYMC_TESTS)
+
+# the same on numpy 2.4.6 (the newest for 3.11) and setuptools 84 (no
+# pkg_resources): the variant's compat tests and the drop-in core
+THEANO_PYMC_NP2_FLAGS := base_compiledir=$(CACHE)/theano-pymc-numpy2$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+THEANO_PYMC_NP2_TESTS := tests/test_compat_variant.py tests/test_compat_pymc.py \
+  tests/test_regularization.py tests/test_kernels.py
+
+.venv-theano-pymc-numpy2/.installed: requirements/theano-pymc-numpy2.txt requirements/test.txt setup.py
+	$(call make-venv,.venv-theano-pymc-numpy2,requirements/theano-pymc-numpy2.txt)
+
+test-theano-pymc-numpy2: .venv-theano-pymc-numpy2/.installed
+	LASAGNE_REG_TEST_BACKEND=theano LASAGNE_REG_TEST_THEANO=Theano-PyMC \
+	  THEANO_FLAGS="$(THEANO_PYMC_NP2_FLAGS)" \
+	  .venv-theano-pymc-numpy2/bin/python -m pytest $(PYTEST_OPTS) $(THEANO_PYMC_NP2_TESTS)
+
+# --- PyTensor 3.3.8 (its newest release) on Python 3.13, numpy 2.5.5 ---
+# The interpreter comes from tools/find-python, which fails loudly (and so
+# does this rule) when there is no Python 3.13. As test-pytensor, without
+# Lasagne; files chosen to stay under 6 minutes warm on 2 cores: the modes
+# users run (test_backend: Numba, C, JAX), compat, the drop-in core, the
+# kernels and their Ops. The backend-independent rest (validation, updates,
+# report, CLI, mutation, benchmarks) runs in test-pytensor.
+PYTHON313 = $(shell tools/find-python 3.13)
+PYTENSOR313_FLAGS := base_compiledir=$(CACHE)/pytensor313$(if $(PYTENSOR_FLAGS),$(comma)$(PYTENSOR_FLAGS))
+PYTENSOR313_TESTS := tests/test_backend.py tests/test_compat.py \
+  tests/test_compat_variant.py tests/test_regularization.py \
+  tests/test_penalties.py tests/test_graph.py tests/test_ops.py tests/test_kernels.py
+
+.venv-pytensor313/.installed: PYTHON = $(PYTHON313)
+.venv-pytensor313/.installed: requirements/pytensor313.txt requirements/test.txt setup.py
+	@tools/find-python 3.13 >/dev/null
+	$(call make-venv,.venv-pytensor313,requirements/pytensor313.txt)
+
+test-pytensor313: .venv-pytensor313/.installed
+	LASAGNE_REG_TEST_BACKEND=pytensor PYTENSOR_FLAGS="$(PYTENSOR313_FLAGS)" \
+	  NUMBA_CACHE_DIR="$(CACHE)/numba313" \
+	  .venv-pytensor313/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne"
+
+# --- Aesara 2.9.4 on Python 3.12, numpy 1.26.4 ---
+# numpy has no numpy.distutils on 3.12, where Aesara's BLAS detection looks
+# (ModuleNotFoundError at import): blas__ldflags= (empty, Aesara's NumPy
+# C-API fallback) comes first, the user's AESARA_FLAGS after it win. As
+# test-aesara, without Lasagne, on the files test-pytensor313 runs.
+PYTHON312 = $(shell tools/find-python 3.12)
+AESARA312_FLAGS := base_compiledir=$(CACHE)/aesara312$(comma)blas__ldflags=$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
+
+.venv-aesara312/.installed: PYTHON = $(PYTHON312)
+.venv-aesara312/.installed: requirements/aesara312.txt requirements/test.txt setup.py
+	@tools/find-python 3.12 >/dev/null
+	$(call make-venv,.venv-aesara312,requirements/aesara312.txt)
+
+test-aesara312: .venv-aesara312/.installed
+	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA312_FLAGS)" \
+	  .venv-aesara312/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne"
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

@@ -45,9 +45,9 @@ def _backend_namespace(name):
     def evaluate(expr, mode=None):
         return function([], expr, mode=mode)()
 
-    if name == 'theano':
-        from theano.configparser import change_flags
-    else:
+    if name == 'theano' and not hasattr(root.config, 'change_flags'):
+        from theano.configparser import change_flags  # Theano 1.0.5
+    else:     # PyTensor, Aesara, Theano-PyMC (where the other is deprecated)
         change_flags = root.config.change_flags
 
     return types.SimpleNamespace(change_flags=change_flags,

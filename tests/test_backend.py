@@ -20,6 +20,7 @@ import pytest
 import lasagne_reg
 from lasagne_reg import _backend
 from lasagne_reg import regularization as reg
+from lasagne_reg.compat import _variant
 from tests._support import BACKEND, DuckLayer, last_json, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -354,10 +355,14 @@ def test_duck_layers_need_no_lasagne():
 # -- the modes users run -----------------------------------------------------
 
 # (id, mode argument, flags set around the compile, linker expected)
+# Theano-PyMC renamed Theano 1.0.5's VM_Linker to VMLinker
+_THEANO_VM = ('VMLinker' if _variant.installed() is _variant.THEANO_PYMC
+              else 'VM_Linker')
+
 USER_MODES = {
     'theano': [
-        ('FAST_RUN', 'FAST_RUN', {}, 'VM_Linker'),
-        ('FAST_COMPILE', 'FAST_COMPILE', {}, 'VM_Linker'),
+        ('FAST_RUN', 'FAST_RUN', {}, _THEANO_VM),
+        ('FAST_COMPILE', 'FAST_COMPILE', {}, _THEANO_VM),
         ('py', 'py', {}, 'PerformLinker'),
     ],
     'aesara': [

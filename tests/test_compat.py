@@ -322,7 +322,7 @@ def test_a_new_report_is_empty_and_says_so():
     assert report.changed
     assert repr(report) == ("InstallReport(flags={}, numpy_aliases=[], "
                             "modules=['x'], patched=[], blas='', "
-                            "not_applied=[])")
+                            "not_applied=[], theano='')")
     patched = compat.InstallReport()
     patched.patched.append('m.f (why)')
     assert patched.changed

@@ -18,7 +18,8 @@ from ._onepass import FLOAT_DTYPES, PenaltyLogic
 
 __all__ = ['l1', 'l2', 'penalty_op']
 
-# backend -> (class name, module of its C Op base, base name, module of Apply)
+# backend -> (class name, module of its C Op base, base name, module of
+# Apply); Theano's come from compat._variant, which knows Theano-PyMC's
 _BASES = {
     'theano': ('TheanoOnePassPenalty', 'gof', 'Op', 'gof'),
     'aesara': ('AesaraOnePassPenalty', 'link.c.op', 'COp', 'graph.basic'),
@@ -40,8 +41,20 @@ def op_class(name):
     return cls
 
 
+def _bases(name):
+    """_BASES[name], with Theano-PyMC's homes where it is the Theano
+    installed (``theano.graph.op.COp``: it has no ``theano.gof``)."""
+    spec = _BASES[name]
+    if name == 'theano':
+        from ..compat import _variant  # imports no backend
+        variant = _variant.installed()
+        if variant is not None:
+            spec = (spec[0],) + variant.op_base + (variant.apply_module,)
+    return spec
+
+
 def _build(name):
-    cls_name, base_module, base_name, apply_module = _BASES[name]
+    cls_name, base_module, base_name, apply_module = _bases(name)
     base = getattr(_backend.submodule(name, base_module), base_name)
     namespace = {
         '__module__': __name__,

@@ -27,6 +27,10 @@ What it changes, all documented in docs/backends.rst:
   ``np.sctype2char``), and two modules old code imports become importable
   (``theano.tensor.signal.downsample``; ``pkg_resources`` when setuptools
   no longer ships it): see ``_shims.py``.
+* on Theano-PyMC (PyMC3's Theano, also ``import theano``; ``_variant.py``
+  tells them apart without importing it) the flags are spelled
+  ``blas__ldflags`` and ``gcc__cxxflags``, and Lasagne gets ``theano.gof``
+  and ``MRG_RandomStreams`` back: see ``_pymc.py``.
 
 Examples
 --------
@@ -42,7 +46,7 @@ import warnings
 
 import numpy as np
 
-from . import _blas, _flags, _patch, _shims
+from . import _blas, _flags, _patch, _pymc, _shims, _variant
 
 __all__ = ['install', 'InstallReport']
 
@@ -67,6 +71,10 @@ class InstallReport:
     not_applied : list of str
         What could not take effect, and why (for example flags set after
         ``import theano``, or no optimized BLAS installed).
+    theano : str
+        The installed Theano, as distribution and version
+        (``'Theano 1.0.5'``, ``'Theano-PyMC 1.1.2'``), or ``''`` where none
+        is installed.
     """
 
     def __init__(self):
@@ -76,6 +84,7 @@ class InstallReport:
         self.patched = []
         self.blas = ''
         self.not_applied = []
+        self.theano = ''
 
     @property
     def changed(self):
@@ -85,9 +94,9 @@ class InstallReport:
 
     def __repr__(self):
         return ('InstallReport(flags=%r, numpy_aliases=%r, modules=%r, '
-                'patched=%r, blas=%r, not_applied=%r)'
+                'patched=%r, blas=%r, not_applied=%r, theano=%r)'
                 % (self.flags, self.numpy_aliases, self.modules, self.patched,
-                   self.blas, self.not_applied))
+                   self.blas, self.not_applied, self.theano))
 
 
 def install():
@@ -126,9 +135,12 @@ def _install_from_hook():
 
 def _apply():
     report = InstallReport()
-    _merge_theano_flags(report)
+    variant = _variant.installed()
+    if variant is not None:
+        report.theano = '%s %s' % (variant.distribution, variant.version)
+    _merge_theano_flags(report, variant)
     report.numpy_aliases = _shims.restore_numpy_aliases()
-    report.modules = _shims.install_modules()
+    report.modules = _shims.install_modules() + _pymc.install_modules(variant)
     report.patched = _patch.apply(_patches())
     return report
 
@@ -136,7 +148,7 @@ def _apply():
 # the compat modules that replace Theano functions: each has patches(),
 # which returns the Patch list that the installed stack needs (none where
 # it needs none)
-_PATCH_SOURCES = ()
+_PATCH_SOURCES = (_pymc,)
 
 
 def _patches():
@@ -160,11 +172,12 @@ _RESTART = ('restart the interpreter (or the notebook kernel) and call '
             'that every process gets it')
 
 
-def _merge_theano_flags(report):
+def _merge_theano_flags(report, variant=None):
     text = os.environ.get('THEANO_FLAGS', '')
     rc = _flags.theanorc_values()
     blas, why_not = _blas.find()
-    wanted, used = _flags.wanted(_numpy_major(), text, rc, blas)
+    ldflags_key = _flags.names(variant)[0]
+    wanted, used = _flags.wanted(_numpy_major(), text, rc, blas, variant)
     merged, changes = _flags.merged(text, rc, wanted)
     state = _theano_state()
     if state == 'failed':
@@ -182,22 +195,26 @@ def _merge_theano_flags(report):
     if state == 'absent':
         os.environ['THEANO_FLAGS'] = merged
         report.flags.update(changes)
-    report.blas = _blas.describe(_effective_ldflags(state, merged, rc))
+    report.blas = _blas.describe(_effective_ldflags(state, merged, rc,
+                                                    ldflags_key))
     if (state == 'absent' and used is None
-            and _flags.user_value(_flags.BLAS_LDFLAGS, text, rc) is None):
+            and _flags.user_value(ldflags_key, text, rc) is None):
         report.not_applied.append(
             "no optimized BLAS for Theano: %s; Theano falls back to a NumPy "
             "C-API gemm about 10x slower than numpy's matmul (an empty "
             "blas.ldflags of your own silences this)" % why_not)
 
 
-def _effective_ldflags(state, merged, rc):
+def _effective_ldflags(state, merged, rc, key=_flags.BLAS_LDFLAGS):
     if state == 'imported':
+        config = getattr(sys.modules['theano'], 'config', None)
         try:
-            return sys.modules['theano'].config.blas.ldflags
+            if key != _flags.BLAS_LDFLAGS:     # Theano-PyMC's blas__ldflags
+                return getattr(config, key)
+            return config.blas.ldflags
         except Exception:     # a stub or a theano without config
             pass
-    return _flags.user_value(_flags.BLAS_LDFLAGS, merged, rc) or ''
+    return _flags.user_value(key, merged, rc) or ''
 
 
 def _short(value):

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from . import _blas, _flags, _site
+from . import _blas, _flags, _site, _variant
 
 _USAGE = """\
 python -m lasagne_reg.compat enable    compat for every process of this environment
@@ -22,7 +22,9 @@ try:
     import theano
     out['theano'] = True
     out['cxx'] = theano.config.cxx
-    out['ldflags'] = theano.config.blas.ldflags
+    config = theano.config
+    out['ldflags'] = (config.blas__ldflags if hasattr(config, 'blas__ldflags')
+                      else config.blas.ldflags)   # Theano-PyMC; Theano 1.0.5
     try:
         import lasagne
         out['lasagne'] = True
@@ -100,6 +102,8 @@ def _status(directory, import_check=True):
     rows = [('Python', '%s (%s)' % (sys.version.split()[0], sys.executable))]
     versions = {name: _version(name)
                 for name in ('numpy', 'Theano', 'Lasagne', 'setuptools')}
+    if _variant.installed() is _variant.THEANO_PYMC:   # also imports as theano
+        versions['Theano'] = 'Theano-PyMC %s' % _variant.THEANO_PYMC.version
     for name, version in versions.items():
         rows.append((name, version or 'not installed'))
     state = _site.state(directory)
@@ -191,11 +195,12 @@ def _blas_status():
     """The BLAS row, what to do about it, and whether it is our OpenBLAS."""
     text = os.environ.get('THEANO_FLAGS', '')
     rc = _flags.theanorc_values()
-    user = _flags.user_value(_flags.BLAS_LDFLAGS, text, rc)
+    key = _flags.names(_variant.installed())[0]
+    user = _flags.user_value(key, text, rc)
     blas, why_not = _blas.find()
     if user is not None:
         ours = blas is not None and user.strip() == blas.ldflags
-        return ('your blas.ldflags=%r (%s)' % (user, _blas.describe(user)),
+        return ('your %s=%r (%s)' % (key, user, _blas.describe(user)),
                 '', ours)
     if blas is not None:
         return '%s (%s)' % (blas.name, blas.lib_dir), '', True

@@ -9,6 +9,12 @@ flag: their C code vectorizes at the ``-O3`` every backend already uses.
 
 The user's flags win: a flag set in ``THEANO_FLAGS`` or a ``.theanorc`` is
 never replaced, and ``gcc.cxxflags`` is extended after the user's own.
+
+Flag names are spelled as the installed Theano reads them in
+``THEANO_FLAGS`` (``_variant``): ``blas.ldflags`` for Theano 1.0.5,
+``blas__ldflags`` for Theano-PyMC. A ``.theanorc`` spells them
+``[blas] ldflags`` for both; :func:`theanorc_values` keys them
+``'blas.ldflags'``, and :func:`_rc_key` maps either spelling onto that.
 """
 import configparser
 import os
@@ -50,34 +56,50 @@ def theanorc_values():
             for option in parser.options(section)}
 
 
+def _rc_key(key):
+    """`key` as :func:`theanorc_values` keys it (``'section.option'``)."""
+    return key.replace('__', '.')
+
+
 def user_value(key, text, rc):
     """The user's own value of `key` (THEANO_FLAGS first), or None."""
     current = dict(parse(text))
     if key in current:
         return current[key]
-    return rc.get(key)
+    return rc.get(_rc_key(key))
 
 
-def wanted(numpy_major, text, rc, blas=None):
+def names(variant=None):
+    """(blas.ldflags, gcc.cxxflags) as `variant` spells them (a
+    ``_variant.Variant``; None: Theano 1.0.5's spelling)."""
+    if variant is None:
+        return BLAS_LDFLAGS, CXXFLAGS
+    return variant.flag(BLAS_LDFLAGS), variant.flag(CXXFLAGS)
+
+
+def wanted(numpy_major, text, rc, blas=None, variant=None):
     """The flags this stack needs: ({key: value}, Blas used or None).
 
     `blas` is what :func:`_blas.find` found (None: no optimized BLAS). It is
     linked only when the user chose no ``blas.ldflags`` of their own.
+    `variant` (a ``_variant.Variant``, None for Theano 1.0.5) decides how the
+    keys are spelled.
     """
+    ldflags_key, cxxflags_key = names(variant)
     flags = {}
     cxxflags = []     # groups of tokens that stay together ('-Xlinker -rpath=')
     if numpy_major >= 2:
         cxxflags += NUMPY2_CXXFLAGS
     used = None
-    if user_value(BLAS_LDFLAGS, text, rc) is None:
+    if user_value(ldflags_key, text, rc) is None:
         if blas is not None:
-            flags[BLAS_LDFLAGS] = blas.ldflags
+            flags[ldflags_key] = blas.ldflags
             cxxflags += blas.cxxflags
             used = blas
         else:
-            flags[BLAS_LDFLAGS] = ''
+            flags[ldflags_key] = ''
     if cxxflags:
-        flags[CXXFLAGS] = cxxflags
+        flags[cxxflags_key] = cxxflags
     return flags, used
 
 
@@ -94,13 +116,13 @@ def merged(text, rc, wanted_flags):
     current = dict(pairs)
     changes = {}
     for key, value in wanted_flags.items():
-        if key == CXXFLAGS:
-            mine = current.get(key, rc.get(key, ''))
+        if _rc_key(key) == CXXFLAGS:
+            mine = current.get(key, rc.get(_rc_key(key), ''))
             have = shlex.split(mine)
             missing = [g for g in value if not _contains(have, g.split())]
             if missing:
                 changes[key] = ' '.join(mine.split() + missing)
-        elif key not in current and key not in rc:
+        elif key not in current and _rc_key(key) not in rc:
             changes[key] = value
     result = [(k, changes.get(k, v)) for k, v in pairs]
     result += [(k, v) for k, v in changes.items() if k not in current]

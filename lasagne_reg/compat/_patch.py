@@ -39,7 +39,9 @@ class Patch:
     attribute : str
         A dotted path inside the module, e.g. ``'Cast.impl'``.
     make : callable
-        ``make(original) -> replacement``.
+        ``make(original) -> replacement``; `original` is None where the
+        module lacks the attribute (a name added, deleted again by
+        :func:`restore`).
     reason : str
         Why, in a few words; shown by ``InstallReport.patched`` and
         ``status``.
@@ -79,7 +81,8 @@ _INHERITED = object()     # the original was not the owner's own attribute
 def _set(module, patch):
     owner, last = _owner(module, patch.attribute)
     original = vars(owner).get(last, _INHERITED)
-    current = getattr(owner, last) if original is _INHERITED else original
+    current = (getattr(owner, last, None) if original is _INHERITED
+               else original)
     setattr(owner, last, patch.make(current))
     _applied[patch.name] = (owner, last, original, patch)
 

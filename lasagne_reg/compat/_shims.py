@@ -41,6 +41,8 @@ import warnings
 
 import numpy as np
 
+from . import _variant
+
 DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
 NUMPY_LINALG = 'numpy.linalg.linalg'
@@ -193,13 +195,15 @@ def install_modules():
         if name not in served.makers:
             served.makers[name] = maker
             added.append(name)
-    refused = finder(RefusingFinder)
-    if SCAN_C_LOOP not in refused.reasons:
-        refused.reasons[SCAN_C_LOOP] = (
-            "lasagne_reg.compat: Theano 1.0.5's C scan loop (Cython "
-            "0.28 output) does not compile on Python 3.11+; Theano runs "
-            "the scan loop in Python instead")
-        added.append(SCAN_C_LOOP + ' (refused)')
+    # Theano-PyMC's scan loop has another name (_pymc refuses it)
+    if _variant.installed() is not _variant.THEANO_PYMC:
+        refused = finder(RefusingFinder)
+        if SCAN_C_LOOP not in refused.reasons:
+            refused.reasons[SCAN_C_LOOP] = (
+                "lasagne_reg.compat: Theano 1.0.5's C scan loop (Cython "
+                "0.28 output) does not compile on Python 3.11+; Theano runs "
+                "the scan loop in Python instead")
+            added.append(SCAN_C_LOOP + ' (refused)')
     return added
 
 
