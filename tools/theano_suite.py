@@ -19,7 +19,9 @@ Usage::
 A module is given as ``NAME`` or ``NAME:EXPR`` (EXPR goes to pytest -k).
 """
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -92,7 +94,8 @@ def _xml_path(results, stack, spec):
 
 
 def run_module(stack, spec, results, timeout):
-    """Run one module on one stack; return (seconds, returncode)."""
+    """Run one module on one stack; return (seconds, cpu seconds,
+    returncode), and keep the timings beside its JUnit XML."""
     venv, cache = STACKS[stack]
     python = os.path.join(ROOT, venv, 'bin', 'python')
     if not os.path.exists(python):
@@ -113,6 +116,7 @@ def run_module(stack, spec, results, timeout):
     if expr:
         cmd += ['-k', expr]
     start = time.time()
+    cpu = _children_cpu()
     log = xml[:-4] + '.log'
     with open(log, 'w') as out:
         try:
@@ -121,7 +125,24 @@ def run_module(stack, spec, results, timeout):
                                   timeout=timeout).returncode
         except subprocess.TimeoutExpired:
             code = 'timeout'
-    return time.time() - start, code
+    seconds, cpu = time.time() - start, _children_cpu() - cpu
+    with open(xml[:-4] + '.json', 'w') as out:
+        json.dump({'seconds': seconds, 'cpu': cpu, 'exit': code}, out)
+    return seconds, cpu, code
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timing(results, stack, spec):
+    """{'seconds', 'cpu', 'exit'} of a module's last run, or None."""
+    path = _xml_path(results, stack, spec)[:-4] + '.json'
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
 
 
 def outcomes(xml):
@@ -154,11 +175,11 @@ def _count(found, kind):
                                              found.values()))
 
 
-def table(specs, results, timings):
+def table(specs, results):
     """The per-module table; returns (text, lost, theanos)."""
     v1, v2 = _numpy_version('numpy1'), _numpy_version('numpy2')
     head = ['module', 'tests', 'passed %s' % v1, 'passed %s' % v2, 'lost',
-            'fail on %s' % v1, 'seconds']
+            'fail on %s' % v1, 'wall s (1 + 2)', 'CPU s (1 + 2)']
     rows, lost, theanos = [], {}, {}
     for spec in specs:
         one = outcomes(_xml_path(results, 'numpy1', spec))
@@ -168,14 +189,15 @@ def table(specs, results, timings):
                       and two.get(t) != 'passed')
         own = sorted(t for t, v in (one or {}).items() if v == 'failed')
         lost[spec], theanos[spec] = gone, own
-        seconds = ' + '.join('%.0f' % timings[(s, spec)]
-                             for s in ('numpy1', 'numpy2')
-                             if (s, spec) in timings)
+        runs = [timing(results, s, spec) for s in ('numpy1', 'numpy2')]
+        seconds = ' + '.join('%.0f' % r['seconds'] for r in runs if r)
+        cpu = ' + '.join('%.0f' % r['cpu'] for r in runs if r)
         total = max(len(one or {}), len(two or {}))
         rows.append([spec, str(total) if (one or two) else 'not run',
                      _count(one, 'passed'), _count(two, 'passed'),
                      str(len(gone)) if one is not None and two is not None
-                     else '-', _count(one, 'failed'), seconds or '-'])
+                     else '-', _count(one, 'failed'), seconds or '-',
+                     cpu or '-'])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     line = lambda r: '  '.join(c.ljust(w) for c, w in zip(r, widths))
     text = [line(head), line(['-' * w for w in widths])]
@@ -217,16 +239,14 @@ def main(argv=None):
     else:
         specs = full_modules(os.path.join(ROOT, STACKS['numpy1'][0],
                                           'bin', 'python'))
-    timings = {}
     if not args.report_only:
         for spec in specs:
             for stack in stacks:
-                seconds, code = run_module(stack, spec, args.results,
-                                           args.timeout)
-                timings[(stack, spec)] = seconds
-                print('%-8s %-70s %6.0f s  (pytest exit %s)'
-                      % (stack, spec, seconds, code), flush=True)
-    text, lost, _ = table(specs, args.results, timings)
+                seconds, cpu, code = run_module(stack, spec, args.results,
+                                                args.timeout)
+                print('%-8s %-70s %6.0f s  %6.0f s CPU  (pytest exit %s)'
+                      % (stack, spec, seconds, cpu, code), flush=True)
+    text, lost, _ = table(specs, args.results)
     print()
     print(text)
     if args.fail_on_lost and any(lost.values()):
