@@ -15,7 +15,9 @@ by Theano's own code, is never taken from the compile cache.
   iterator did, in the same order: indices checked first (``IndexError``),
   ``y`` cast to ``x``'s dtype and broadcast, then for each index ``k`` in
   turn ``x[idx[k]] = (inc ? x[idx[k]] : 0) + y[k]`` with the same C types
-  (so repeated indices accumulate in index order, integers wrap as before).
+  (so repeated indices accumulate in index order, integers wrap as before,
+  and float16, an unsigned integer in C, is summed as bit patterns: a Theano
+  bug kept for parity).
 * ``NPY_MAXDIMS`` meant "axis=None" in numpy 1's C API; numpy 2 raised it to
   64 and reads an axis of 64 as an error (``AxisError: axis 64 is out of
   bounds``); the ravel marker is ``NPY_RAVEL_AXIS``. ``MaxAndArgmax`` over
