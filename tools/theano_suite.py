@@ -60,6 +60,17 @@ EXCLUDED = {
 }
 
 
+# tests that fail on numpy 2 because they compare Theano with numpy 2's own
+# changed semantics, where compat keeps numpy 1.23.5's result on purpose
+# (parity); listed, and not counted as lost by --fail-on-lost
+EXPECTED_LOST = {
+    'theano.tensor.tests.test_extra_ops.test_Unique::test_basic_matrix':
+        "expects numpy 2's np.unique inverse in the input's shape; Theano "
+        "declares a vector and, on numpy 1.23.5, gave it flat, which compat "
+        "keeps (tests/test_compat_cops.py compares with numpy 1.23.5)",
+}
+
+
 def _theano_dir(python):
     out = subprocess.run(
         [python, '-c', 'import importlib.util as u; '
@@ -145,13 +156,17 @@ def timing(results, stack, spec):
         return json.load(f)
 
 
-def outcomes(xml):
-    """{test id: 'passed'|'failed'|'skipped'} from a JUnit XML, or None."""
+def outcomes(xml, module=''):
+    """{test id: 'passed'|'failed'|'skipped'} from a JUnit XML, or None;
+    ids are module.Class::test."""
     if not os.path.exists(xml):
         return None
     found = {}
     for case in ET.parse(xml).getroot().iter('testcase'):
-        test = '%s::%s' % (case.get('classname'), case.get('name'))
+        classname = case.get('classname') or ''
+        if classname.startswith('.') or not classname:
+            classname = module + classname
+        test = '%s::%s' % (classname, case.get('name'))
         kinds = {child.tag for child in case}
         if kinds & {'failure', 'error'}:
             found[test] = 'failed'
@@ -180,13 +195,16 @@ def table(specs, results):
     v1, v2 = _numpy_version('numpy1'), _numpy_version('numpy2')
     head = ['module', 'tests', 'passed %s' % v1, 'passed %s' % v2, 'lost',
             'fail on %s' % v1, 'wall s (1 + 2)', 'CPU s (1 + 2)']
-    rows, lost, theanos = [], {}, {}
+    rows, lost, theanos, expected = [], {}, {}, []
     for spec in specs:
-        one = outcomes(_xml_path(results, 'numpy1', spec))
-        two = outcomes(_xml_path(results, 'numpy2', spec))
+        module = _split(spec)[0]
+        one = outcomes(_xml_path(results, 'numpy1', spec), module)
+        two = outcomes(_xml_path(results, 'numpy2', spec), module)
         gone = sorted(t for t, v in (one or {}).items()
                       if v == 'passed' and two is not None
                       and two.get(t) != 'passed')
+        expected += [t for t in gone if t in EXPECTED_LOST]
+        gone = [t for t in gone if t not in EXPECTED_LOST]
         own = sorted(t for t, v in (one or {}).items() if v == 'failed')
         lost[spec], theanos[spec] = gone, own
         runs = [timing(results, s, spec) for s in ('numpy1', 'numpy2')]
@@ -209,6 +227,10 @@ def table(specs, results):
         text.append('')
         text.append('%s: %d' % (title, len(names)))
         text += ['  %s' % t for _, t in names]
+    text.append('')
+    text.append('Lost on purpose (numpy 1.23.5 results kept): %d'
+                % len(expected))
+    text += ['  %s: %s' % (t, EXPECTED_LOST[t]) for t in expected]
     return '\n'.join(text), lost, theanos
 
 
@@ -252,7 +274,7 @@ def main(argv=None):
     if args.fail_on_lost and any(lost.values()):
         return 1
     if args.fail_on_lost and not all(
-            outcomes(_xml_path(args.results, s, spec))
+            outcomes(_xml_path(args.results, s, spec)) is not None
             for s in ('numpy1', 'numpy2') for spec in specs):
         print('some module did not run on both stacks', file=sys.stderr)
         return 1
