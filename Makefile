@@ -23,7 +23,7 @@ PYTEST_OPTS ?=
 
 .PHONY: demo lint test test-theano test-numpy2 test-pytensor test-aesara \
   test-theano-pymc test-theano-pymc-numpy2 test-pytensor313 test-aesara312 docs bench \
-  mutation mutation-smoke clean
+  mutation mutation-smoke clean theano-suite test-theano-suite test-cops
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
 # requirements and lasagne_reg installed in it (editable)
@@ -69,7 +69,8 @@ demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
 test: lint test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
-  test-theano-pymc-numpy2 test-pytensor313 test-aesara312 mutation-smoke
+  test-theano-pymc-numpy2 test-pytensor313 test-aesara312 test-cops test-theano-suite \
+  mutation-smoke
 
 # ruff in its own small virtualenv (ruff alone: no stack, no lasagne_reg),
 # first in make test, so a lint error fails in seconds
@@ -205,6 +206,41 @@ mutation: .venv-mutation/.installed
 
 mutation-smoke: .venv-mutation/.installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv-mutation/bin/python tools/mutation.py --smoke
+
+# -- numpy 2 and Theano's C code (issue 17; docs/theano-suite.rst) ---------
+# test-cops: the Ops compat._cops patches, compiled with the C linker on
+# numpy 2 and compared byte for byte with numpy and with the same graphs on
+# numpy 1.23.5 (.venv, the reference interpreter). About 3.5 min cold,
+# under 1 min warm (tests/test_compat_cops.py only).
+test-cops: .venv/.installed .venv-numpy2/.installed
+	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_NP2_FLAGS)" \
+	  LASAGNE_REG_REFERENCE_PYTHON=$(CURDIR)/.venv/bin/python \
+	  .venv-numpy2/bin/python -m pytest $(PYTEST_OPTS) tests/test_compat_cops.py
+
+# Theano 1.0.5's own tests need pynose and parameterized: on top of .venv
+# and .venv-numpy2, with their own stamps (changing them rebuilds neither)
+.venv/.suite-installed: .venv/.installed requirements/theano-suite.txt
+	.venv/bin/pip install --disable-pip-version-check -q -r requirements/theano-suite.txt
+	touch $@
+
+.venv-numpy2/.suite-installed: .venv-numpy2/.installed requirements/theano-suite.txt
+	.venv-numpy2/bin/pip install --disable-pip-version-check -q -r requirements/theano-suite.txt
+	touch $@
+
+THEANO_SUITE_OPTS ?=
+
+# every Theano test module that runs here (tensor, scalar, nnet, signal,
+# scan, gof, compile, sparse) on numpy 1.23.5 and numpy 2, one table: takes
+# hours on 2 cores; not part of make test. THEANO_SUITE_OPTS='--modules
+# theano.tensor.tests.test_sort' runs one module.
+theano-suite: .venv/.suite-installed .venv-numpy2/.suite-installed
+	.venv/bin/python tools/theano_suite.py $(THEANO_SUITE_OPTS)
+
+# make test's subset: the modules of every Theano part compat changes
+# (tools/theano_suite.py's QUICK list); fails when a test passing on numpy
+# 1.23.5 fails on numpy 2
+test-theano-suite: .venv/.suite-installed .venv-numpy2/.suite-installed
+	.venv/bin/python tools/theano_suite.py --quick --fail-on-lost
 
 clean:
 	rm -rf .venv .venv-* .cache docs/_build

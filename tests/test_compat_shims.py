@@ -164,8 +164,10 @@ def test_downsample_shim_matches_numpy():
 
 def test_numpy_aliases_behave_as_numpy_1_did():
     aliases = _shims.numpy_aliases()
-    assert sorted(aliases) == ['bool', 'cast', 'complex', 'product',
-                               'sctype2char']
+    assert sorted(aliases) == ['ComplexWarning', 'bool', 'cast', 'complex',
+                               'product', 'sctype2char']
+    assert issubclass(aliases['ComplexWarning'], RuntimeWarning)
+    assert aliases['ComplexWarning'].__name__ == 'ComplexWarning'
     assert aliases['bool'] is bool and aliases['complex'] is complex
     assert aliases['product'] is np.prod
     cast = aliases['cast']['float32']([1, 2.5])

@@ -115,6 +115,7 @@ def _status(directory, import_check=True):
         todo.append('refresh the hook: python -m lasagne_reg.compat enable')
     else:
         rows.append(('compat', 'not enabled'))
+    rows.append(('patches', _patches_row(versions['numpy'])))
     theano = versions['Theano'] is not None
     if theano and state == 'disabled':
         todo.append('enable compat once for this environment: python -m '
@@ -178,6 +179,17 @@ def _status(directory, import_check=True):
     else:
         print('Nothing to do.')
     return code
+
+
+def _patches_row(numpy_version):
+    """The Theano functions compat replaces on this numpy (install()'s
+    InstallReport.patched), named without importing Theano."""
+    from . import _patches
+    names = sorted({patch.name for patch in _patches()})
+    if not names:
+        return 'none needed on numpy %s' % numpy_version
+    return '%d Theano functions replaced at import: %s' % (
+        len(names), ', '.join(names))
 
 
 def _cxx():

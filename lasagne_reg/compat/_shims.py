@@ -2,7 +2,8 @@
 
 * numpy names Theano 1.0.5's Python code still uses: ``np.bool`` and
   ``np.complex`` (the builtin types, as before numpy 1.24), ``np.product``,
-  ``np.cast`` and ``np.sctype2char`` (removed in numpy 2). Without
+  ``np.cast``, ``np.sctype2char`` and ``np.ComplexWarning`` (removed in
+  numpy 2; Theano's conv, abstract_conv and slinalg filter that warning). Without
   ``np.bool`` Theano does not import on numpy 1.24-1.26; without
   ``np.complex`` every constant looks non-constant to Theano's optimizer,
   which silently disables optimizations (and breaks shape inference:
@@ -65,6 +66,8 @@ def numpy_aliases():
         'product': np.prod,
         'cast': _Cast(),
         'sctype2char': lambda sctype: np.dtype(sctype).char,
+        # numpy 2 keeps it only as numpy.exceptions.ComplexWarning (1.25+)
+        'ComplexWarning': getattr(np, 'exceptions', np).ComplexWarning,
     }
 
 

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Theano 1.0.5's own tests under lasagne_reg.compat, numpy 1.23.5 vs numpy 2.
+
+Runs each test module of the installed Theano with pytest (through
+tools/theano_suite/pytest.ini, whose plugin calls compat.install()) in the
+numpy-1.23.5 virtualenv (.venv) and in the numpy-2 one (.venv-numpy2), then
+prints one row per module: tests collected, passed on each numpy, and lost
+(passed on 1.23.5 but not on 2). Tests that fail on numpy 1.23.5 too are
+Theano's own failures, listed separately. Each module's JUnit XML is kept in
+--results, so ``--report-only`` prints the table again without running.
+
+Usage::
+
+    python tools/theano_suite.py                     # every module we run
+    python tools/theano_suite.py --quick --fail-on-lost
+    python tools/theano_suite.py --modules theano.tensor.tests.test_sort
+    python tools/theano_suite.py --stacks numpy1     # one stack only
+
+A module is given as ``NAME`` or ``NAME:EXPR`` (EXPR goes to pytest -k).
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INI = os.path.join(ROOT, 'tools', 'theano_suite', 'pytest.ini')
+
+STACKS = {
+    'numpy1': ('.venv', 'theano'),
+    'numpy2': ('.venv-numpy2', 'theano-numpy2'),
+}
+
+# make test-theano-suite: every Theano module compat changes something in
+# (tools/theano_suite.py --quick). Chosen by measurement to stay under six
+# minutes warm for both stacks together on two cores (docs/theano-suite.rst).
+QUICK = [
+    'theano.tensor.tests.test_extra_ops',        # CumOp, BinCount, Unique
+    'theano.tensor.tests.test_casting',          # complex casts
+    'theano.scalar.tests.test_basic',            # complex scalar C struct
+    # AdvancedIncSubtensor1 and AdvancedSubtensor1 (NPY_MAXDIMS)
+    'theano.tensor.tests.test_subtensor:TestIncSubtensor1 or adv1 or '
+    'adv_sub1 or advanced1 or inc_adv_subtensor1',
+    'theano.tensor.tests.test_complex',          # complex C code
+]
+
+# make theano-suite: the packages that run on these machines (no GPU, no
+# network). Excluded, with the reason, in docs/theano-suite.rst.
+FULL_PACKAGES = [
+    'tensor', 'scalar', 'tensor/nnet', 'tensor/signal', 'scan_module',
+    'gof', 'compile', 'sparse',
+]
+EXCLUDED = {
+    'theano.tests.test_flake8': 'lints Theano\'s sources with flake8 '
+                                '(a style check of Theano, not behaviour)',
+}
+
+
+# tests that fail on numpy 2 because they compare Theano with numpy 2's own
+# changed semantics, where compat keeps numpy 1.23.5's result on purpose
+# (parity); listed, and not counted as lost by --fail-on-lost
+EXPECTED_LOST = {
+    'theano.tensor.tests.test_extra_ops.test_Unique::test_basic_matrix':
+        "expects numpy 2's np.unique inverse in the input's shape; Theano "
+        "declares a vector and, on numpy 1.23.5, gave it flat, which compat "
+        "keeps (tests/test_compat_cops.py compares with numpy 1.23.5)",
+}
+
+
+def _theano_dir(python):
+    out = subprocess.run(
+        [python, '-c', 'import importlib.util as u; '
+         'print(u.find_spec("theano").submodule_search_locations[0])'],
+        capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def full_modules(python):
+    """Every test module of FULL_PACKAGES in the installed Theano."""
+    base = _theano_dir(python)
+    names = []
+    for package in FULL_PACKAGES:
+        directory = os.path.join(base, package, 'tests')
+        for filename in sorted(os.listdir(directory)):
+            if filename.startswith('test_') and filename.endswith('.py'):
+                name = 'theano.%s.tests.%s' % (package.replace('/', '.'),
+                                               filename[:-3])
+                if name not in EXCLUDED:
+                    names.append(name)
+    return names
+
+
+def _split(spec):
+    name, _, expr = spec.partition(':')
+    return name, expr
+
+
+def _xml_path(results, stack, spec):
+    safe = spec.replace(':', '__').replace(' ', '_').replace('/', '_')
+    return os.path.join(results, stack, safe + '.xml')
+
+
+def run_module(stack, spec, results, timeout):
+    """Run one module on one stack; return (seconds, cpu seconds,
+    returncode), and keep the timings beside its JUnit XML."""
+    venv, cache = STACKS[stack]
+    python = os.path.join(ROOT, venv, 'bin', 'python')
+    if not os.path.exists(python):
+        sys.exit('%s is missing: run "make %s/.installed" first'
+                 % (python, venv))
+    name, expr = _split(spec)
+    xml = _xml_path(results, stack, spec)
+    os.makedirs(os.path.dirname(xml), exist_ok=True)
+    if os.path.exists(xml):
+        os.remove(xml)
+    flags = 'base_compiledir=%s' % os.path.join(ROOT, '.cache', cache)
+    if os.environ.get('THEANO_FLAGS'):
+        flags += ',' + os.environ['THEANO_FLAGS']
+    env = dict(os.environ, THEANO_FLAGS=flags, PYTHONPATH=ROOT)
+    cmd = [python, '-m', 'pytest', '-c', INI, '--rootdir',
+           os.path.dirname(INI), '--pyargs', name, '-q', '-p', 'no:randomly',
+           '--junitxml', xml]
+    if expr:
+        cmd += ['-k', expr]
+    start = time.time()
+    cpu = _children_cpu()
+    log = xml[:-4] + '.log'
+    with open(log, 'w') as out:
+        try:
+            code = subprocess.run(cmd, env=env, cwd=ROOT, stdout=out,
+                                  stderr=subprocess.STDOUT,
+                                  timeout=timeout).returncode
+        except subprocess.TimeoutExpired:
+            code = 'timeout'
+    seconds, cpu = time.time() - start, _children_cpu() - cpu
+    with open(xml[:-4] + '.json', 'w') as out:
+        json.dump({'seconds': seconds, 'cpu': cpu, 'exit': code}, out)
+    return seconds, cpu, code
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timing(results, stack, spec):
+    """{'seconds', 'cpu', 'exit'} of a module's last run, or None."""
+    path = _xml_path(results, stack, spec)[:-4] + '.json'
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def outcomes(xml, module=''):
+    """{test id: 'passed'|'failed'|'skipped'} from a JUnit XML, or None;
+    ids are module.Class::test."""
+    if not os.path.exists(xml):
+        return None
+    found = {}
+    for case in ET.parse(xml).getroot().iter('testcase'):
+        classname = case.get('classname') or ''
+        if classname.startswith('.') or not classname:
+            classname = module + classname
+        test = '%s::%s' % (classname, case.get('name'))
+        kinds = {child.tag for child in case}
+        if kinds & {'failure', 'error'}:
+            found[test] = 'failed'
+        elif 'skipped' in kinds:
+            found[test] = 'skipped'
+        else:
+            found[test] = 'passed'
+    return found
+
+
+def _numpy_version(stack):
+    python = os.path.join(ROOT, STACKS[stack][0], 'bin', 'python')
+    if not os.path.exists(python):
+        return '?'
+    return subprocess.run([python, '-c', 'import numpy; print(numpy.__version__)'],
+                          capture_output=True, text=True).stdout.strip()
+
+
+def _count(found, kind):
+    return '-' if found is None else str(sum(v == kind for v in
+                                             found.values()))
+
+
+def table(specs, results):
+    """The per-module table; returns (text, lost, theanos)."""
+    v1, v2 = _numpy_version('numpy1'), _numpy_version('numpy2')
+    head = ['module', 'tests', 'passed %s' % v1, 'passed %s' % v2, 'lost',
+            'fail on %s' % v1, 'wall s (1 + 2)', 'CPU s (1 + 2)']
+    rows, lost, theanos, expected = [], {}, {}, []
+    for spec in specs:
+        module = _split(spec)[0]
+        one = outcomes(_xml_path(results, 'numpy1', spec), module)
+        two = outcomes(_xml_path(results, 'numpy2', spec), module)
+        gone = sorted(t for t, v in (one or {}).items()
+                      if v == 'passed' and two is not None
+                      and two.get(t) != 'passed')
+        expected += [t for t in gone if t in EXPECTED_LOST]
+        gone = [t for t in gone if t not in EXPECTED_LOST]
+        own = sorted(t for t, v in (one or {}).items() if v == 'failed')
+        lost[spec], theanos[spec] = gone, own
+        runs = [timing(results, s, spec) for s in ('numpy1', 'numpy2')]
+        seconds = ' + '.join('%.0f' % r['seconds'] for r in runs if r)
+        cpu = ' + '.join('%.0f' % r['cpu'] for r in runs if r)
+        total = max(len(one or {}), len(two or {}))
+        rows.append([spec, str(total) if (one or two) else 'not run',
+                     _count(one, 'passed'), _count(two, 'passed'),
+                     str(len(gone)) if one is not None and two is not None
+                     else '-', _count(one, 'failed'), seconds or '-',
+                     cpu or '-'])
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    def line(r):
+        return '  '.join(c.ljust(w) for c, w in zip(r, widths))
+    text = [line(head), line(['-' * w for w in widths])]
+    text += [line(r) for r in rows]
+    for title, listing in (('Lost (passed on %s, not on %s)' % (v1, v2), lost),
+                           ("Theano's own failures (fail on %s too)" % v1,
+                            theanos)):
+        names = [(s, t) for s in specs for t in listing[s]]
+        text.append('')
+        text.append('%s: %d' % (title, len(names)))
+        text += ['  %s' % t for _, t in names]
+    text.append('')
+    text.append('Lost on purpose (numpy 1.23.5 results kept): %d'
+                % len(expected))
+    text += ['  %s: %s' % (t, EXPECTED_LOST[t]) for t in expected]
+    return '\n'.join(text), lost, theanos
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--modules', nargs='+', metavar='MODULE')
+    parser.add_argument('--quick', action='store_true',
+                        help='the make-test subset (%d modules)' % len(QUICK))
+    parser.add_argument('--stacks', default='numpy1,numpy2')
+    parser.add_argument('--results', default=os.path.join(
+        ROOT, '.cache', 'theano-suite'))
+    parser.add_argument('--timeout', type=float, default=3600,
+                        help='seconds per module and stack (default 3600)')
+    parser.add_argument('--report-only', action='store_true',
+                        help='print the table from earlier results')
+    parser.add_argument('--fail-on-lost', action='store_true',
+                        help='exit 1 when a test passes on numpy 1.23.5 '
+                        'but not on numpy 2')
+    args = parser.parse_args(argv)
+    stacks = [s for s in args.stacks.split(',') if s]
+    unknown = set(stacks) - set(STACKS)
+    if unknown:
+        parser.error('unknown stacks: %s' % ', '.join(sorted(unknown)))
+    if args.modules:
+        specs = args.modules
+    elif args.quick:
+        specs = QUICK
+    else:
+        specs = full_modules(os.path.join(ROOT, STACKS['numpy1'][0],
+                                          'bin', 'python'))
+    if not args.report_only:
+        for spec in specs:
+            for stack in stacks:
+                seconds, cpu, code = run_module(stack, spec, args.results,
+                                                args.timeout)
+                print('%-8s %-70s %6.0f s  %6.0f s CPU  (pytest exit %s)'
+                      % (stack, spec, seconds, cpu, code), flush=True)
+    text, lost, _ = table(specs, args.results)
+    print()
+    print(text)
+    if args.fail_on_lost and any(lost.values()):
+        return 1
+    if args.fail_on_lost and not all(
+            outcomes(_xml_path(args.results, s, spec)) is not None
+            for s in ('numpy1', 'numpy2') for spec in specs):
+        print('some module did not run on both stacks', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

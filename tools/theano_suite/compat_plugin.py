@@ -1,0 +1,40 @@
+"""pytest plugin for Theano 1.0.5's own tests (tools/theano_suite.py).
+
+Loaded by ``-p compat_plugin`` (see pytest.ini beside it) before any test
+module is imported:
+
+* it calls :func:`lasagne_reg.compat.install`, as a user's script would;
+* it gives ``numpy.testing`` a ``dec`` module when numpy lacks it (numpy
+  removed its nose decorators in 1.25/2.0; Theano's tests import
+  ``numpy.testing.dec`` for ``dec.skipif``). This stand-in is for the
+  tests only: compat never installs it.
+"""
+import functools
+import types
+import unittest
+
+import lasagne_reg.compat
+
+lasagne_reg.compat.install()
+
+import numpy.testing  # noqa: E402  (after install, as Theano sees it)
+
+
+def _skipif(skip_condition, msg=None):
+    """numpy's removed ``dec.skipif``: skip when the condition (or its
+    call, if callable) is true, raising unittest.SkipTest as nose did."""
+    def decorator(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            condition = (skip_condition() if callable(skip_condition)
+                         else skip_condition)
+            if condition:
+                raise unittest.SkipTest(
+                    msg or 'Test skipped due to test condition')
+            return function(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+if not hasattr(numpy.testing, 'dec'):
+    numpy.testing.dec = types.SimpleNamespace(skipif=_skipif)
