@@ -167,7 +167,11 @@ test-pytensor313: .venv-pytensor313/.installed
 # numpy has no numpy.distutils on 3.12, where Aesara's BLAS detection looks
 # (ModuleNotFoundError at import): blas__ldflags= (empty, Aesara's NumPy
 # C-API fallback) comes first, the user's AESARA_FLAGS after it win. As
-# test-aesara, without Lasagne, on the files test-pytensor313 runs.
+# test-aesara, without Lasagne, on the files test-pytensor313 runs, less
+# the hessian in C mode: Aesara's Cython scan loop does not compile on 3.12
+# (CompileError, which Aesara does not fall back from; docs/backends.rst).
+AESARA312_KNOWN := --deselect 'tests/test_kernels.py::test_hessian[float32-c]' \
+  --deselect 'tests/test_kernels.py::test_hessian[float64-c]'
 PYTHON312 = $(shell tools/find-python 3.12)
 AESARA312_FLAGS := base_compiledir=$(CACHE)/aesara312$(comma)blas__ldflags=$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 
@@ -178,7 +182,8 @@ AESARA312_FLAGS := base_compiledir=$(CACHE)/aesara312$(comma)blas__ldflags=$(if 
 
 test-aesara312: .venv-aesara312/.installed
 	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA312_FLAGS)" \
-	  .venv-aesara312/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne"
+	  .venv-aesara312/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne" \
+	  $(AESARA312_KNOWN)
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

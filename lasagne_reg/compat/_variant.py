@@ -29,6 +29,8 @@ Examples
 'blas__ldflags'
 """
 import importlib.metadata
+import importlib.util
+import os
 import sys
 
 __all__ = ['Variant', 'THEANO', 'THEANO_PYMC', 'installed']
@@ -90,9 +92,8 @@ THEANO = Variant('Theano', '.', ('gof', 'Op'), 'gof',
 THEANO_PYMC = Variant('Theano-PyMC', '__', ('graph.op', 'COp'), 'graph.basic',
                       'theano.scan.scan_perform_ext', 'Cython 0.29.21')
 
-# the one looked for first: where both are installed, Theano-PyMC's files
-# are the ones pip wrote last only if it came last, so the importable
-# package is checked by its layout (see installed())
+# where both are installed (one over the other), the files of whichever pip
+# wrote last are the importable package: installed() checks its layout
 VARIANTS = (THEANO, THEANO_PYMC)
 
 
@@ -106,11 +107,9 @@ def installed(find_spec=None):
     present = [v for v in VARIANTS if v.version is not None]
     if len(present) < 2:
         return present[0] if present else None
-    import importlib.util
     find_spec = find_spec or importlib.util.find_spec
     spec = find_spec('theano')
     locations = list(getattr(spec, 'submodule_search_locations', None) or ())
-    import os
     for location in locations:
         if os.path.isdir(os.path.join(location, 'graph')):
             return THEANO_PYMC
