@@ -7,17 +7,16 @@ Runs in ``make test-theano-pymc`` (.venv-theano-pymc: Python 3.11, numpy
 fails every test. On the other stacks the module is skipped as a whole
 (it is not theirs to test). Every value is compared with numpy.
 """
-import json
 import os
 import re
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
 
 from lasagne_reg.compat import _blas, _flags, _pymc, _variant
+from tests._support import last_json, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIRED = os.environ.get('LASAGNE_REG_TEST_THEANO', '')
@@ -35,20 +34,6 @@ import theano  # noqa: E402  (after install(): conftest)
 import theano.tensor as T  # noqa: E402
 
 from lasagne_reg import regularization  # noqa: E402
-
-
-def _run_python(code, flags):
-    """Run `code` in a fresh interpreter with THEANO_FLAGS=`flags`; return
-    (returncode, its last stdout line as JSON or None, stderr).
-
-    A tiny private helper until tests/_support.py has ``run_python``.
-    """
-    env = dict(os.environ, THEANO_FLAGS=flags, PYTHONPATH=ROOT)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    out = subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                         env=env, cwd=ROOT, capture_output=True, text=True)
-    lines = out.stdout.strip().splitlines()
-    return out.returncode, json.loads(lines[-1]) if lines else None, out.stderr
 
 
 def _users_flags():
@@ -77,22 +62,23 @@ def test_import_theano_dies_without_compat_and_works_with_it():
             result = {'error': type(error).__name__, 'message': str(error)}
         print(json.dumps(result))
     '''
-    rc, plain, err = _run_python(code % '', _users_flags())
+    plain = last_json(run_python(code=code % '',
+                                 env={'THEANO_FLAGS': _users_flags()}))
     if np.__version__.startswith('1.'):
         assert plain == {'error': 'AttributeError', 'message':
                          "module 'numpy.distutils.__config__' has no "
-                         "attribute 'blas_opt_info'"}, err[-2000:]
+                         "attribute 'blas_opt_info'"}
     else:
         # numpy 2 on Python 3.11: numpy.distutils' own BLAS probe fails
         # on the distutils of today's setuptools
-        assert plain['error'] == 'TypeError', (plain, err[-2000:])
+        assert plain['error'] == 'TypeError', plain
         assert 'Compiler.__init__()' in plain['message'], plain
-    rc, fixed, err = _run_python(
-        code % 'import lasagne_reg.compat; lasagne_reg.compat.install()',
-        _users_flags())
+    fixed = last_json(run_python(
+        code=code % 'import lasagne_reg.compat; lasagne_reg.compat.install()',
+        env={'THEANO_FLAGS': _users_flags()}))
     blas, _ = _blas.find()
     assert fixed == {'ok': '1.1.2',
-                     'ldflags': blas.ldflags if blas else ''}, err[-2000:]
+                     'ldflags': blas.ldflags if blas else ''}
 
 
 def test_its_flags_reach_it_in_its_spelling():
@@ -281,8 +267,8 @@ def test_patches_are_reported_and_reversible():
                           'after': [hasattr(theano, 'gof'),
                                     hasattr(mrg, 'MRG_RandomStreams')]}))
     '''
-    rc, result, err = _run_python(code, _users_flags())
-    assert rc == 0, err[-3000:]
+    result = last_json(run_python(code=code,
+                                  env={'THEANO_FLAGS': _users_flags()}))
     assert result['had'] == [True, True]
     assert result['after'] == [False, False]
     assert set(result['restored']) >= {
