@@ -42,7 +42,7 @@ import warnings
 
 import numpy as np
 
-from . import _blas, _flags, _patch, _shims
+from . import _blas, _flags, _numpy2, _patch, _shims
 
 __all__ = ['install', 'InstallReport']
 
@@ -136,7 +136,7 @@ def _apply():
 # the compat modules that replace Theano functions: each has patches(),
 # which returns the Patch list that the installed stack needs (none where
 # it needs none)
-_PATCH_SOURCES = ()
+_PATCH_SOURCES = (_numpy2,)
 
 
 def _patches():
