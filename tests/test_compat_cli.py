@@ -221,7 +221,7 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     rows = _rows(out)
     assert list(rows) == ['Python', 'numpy', 'Theano', 'Lasagne',
                           'setuptools', 'compat', 'C++ compiler', 'BLAS',
-                          'BLAS threads', 'import']
+                          'BLAS threads', 'import', 'patched']
     assert rows['Python'] == '%s (%s)' % (sys.version.split()[0],
                                           sys.executable)
     assert rows['Theano'] == '1.0.5' and rows['Lasagne'] == '0.1'

@@ -24,6 +24,11 @@ try:
     out['cxx'] = theano.config.cxx
     out['ldflags'] = theano.config.blas.ldflags
     try:
+        from lasagne_reg.compat import _patch
+        out['patched'] = [name.split(' (')[0] for name in _patch.applied()]
+    except ImportError:
+        pass
+    try:
         import lasagne
         out['lasagne'] = True
     except ModuleNotFoundError as exc:   # not installed: status says so
@@ -140,7 +145,8 @@ def _status(directory, import_check=True):
             todo.append('Lasagne needs Theano: pip install '
                         "'lasagne_reg[theano]'")
             code = 1
-    elif import_check:
+    probe = None
+    if theano and import_check:
         probe = _probe()
         if probe.get('error'):
             rows.append(('import', 'FAILS: ' + probe['error']))
@@ -163,6 +169,8 @@ def _status(directory, import_check=True):
             if probe.get('lasagne') is None and versions['Lasagne'] is None:
                 todo.append('Lasagne is not installed: pip install '
                             "'lasagne_reg[theano]'")
+    if theano:
+        rows.append(('patched', _patched_row(versions['numpy'], probe)))
     width = max(len(name) for name, _ in rows)
     print('lasagne_reg compat status')
     for name, value in rows:
@@ -174,6 +182,24 @@ def _status(directory, import_check=True):
     else:
         print('Nothing to do.')
     return code
+
+
+def _patched_row(numpy_version, probe):
+    """The Theano functions install() replaces on this stack, and whether
+    a fresh interpreter has them in place (the probe's 'patched')."""
+    from . import _patches
+    wanted = [patch.name for patch in _patches()]
+    if not wanted:
+        return 'none (numpy %s needs none)' % numpy_version
+    row = ', '.join(wanted)
+    found = (probe or {}).get('patched')
+    if found is not None:
+        if set(wanted) <= set(found):
+            row += ' (in place in a fresh interpreter)'
+        else:
+            row += (' (not in place in a fresh interpreter: compat is not '
+                    'enabled)')
+    return row
 
 
 def _cxx():

@@ -24,6 +24,9 @@ them):
   Python implementation of ``T.cast`` gets Python numbers (pure-Python mode
   and constant folding of elementwise loops it builds with
   ``numpy.frompyfunc``).
+* ``theano.sandbox.rng_mrg.mrg_next_value``: the Python implementation of
+  MRG random streams (pure-Python mode) masks an int32 with the Python int
+  ``0xffffffff``; numpy 1 widened to int64, numpy 2 raises OverflowError.
 
 :func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
 Theano behaviour is the reference).
@@ -143,6 +146,19 @@ def _make_autocaster_call(original):
     return __call__
 
 
+def _make_mrg_next_value(original):
+    def mrg_next_value(rstate, new_rstate, NORM, mask, offset):
+        # numpy 1 widened int32 & 0xffffffff to int64 (the mask's smallest
+        # type is uint32); numpy 2 converts the mask to int32 and raises
+        # OverflowError. An int64 mask gives numpy 1's int64 on both.
+        if type(mask) is int and mask > np.iinfo(np.int32).max:
+            mask = np.int64(mask)
+        return original(rstate, new_rstate, NORM, mask, offset)
+    mrg_next_value.__doc__ = original.__doc__
+    mrg_next_value.__wrapped__ = original
+    return mrg_next_value
+
+
 def patches():
     """The numpy-2 semantic patches, or none on numpy 1.x.
 
@@ -163,4 +179,7 @@ def patches():
         _patch.Patch(
             'theano.scalar.basic', 'Cast.impl', _make_cast_impl,
             'numpy 2: casting Python ints wraps around as on numpy 1'),
+        _patch.Patch(
+            'theano.sandbox.rng_mrg', 'mrg_next_value', _make_mrg_next_value,
+            'numpy 2: MRG random streams in Python mode (int32 & 0xffffffff)'),
     ]
