@@ -204,27 +204,46 @@ def _evaluate_config(cases, mode, theano, np):
             built[name] = _build(code, theano, np)
         except Exception as exc:
             results[name] = _error(exc)
-    # one function per configuration (fast); a case that fails to compile
-    # or run is then evaluated on its own
-    outputs = [o for name in built for o in built[name]]
+    groups = {}
+    for name, outs in built.items():
+        groups.setdefault(_group(name), []).append((name, outs))
+    for items in groups.values():
+        _run(items, mode, theano, results)
+    return results
+
+
+def _group(name):
+    """Cases compiled into one function share it only where they cannot
+    change each other's results: Theano merges equal-looking constants
+    (0.0 and -0.0) in one function, and random streams of one seed."""
+    if name in _LITERAL_CASES:
+        return name.split(' ', 2)[2]          # one function per literal
+    if name.startswith('mrg '):
+        return name
+    return ''
+
+
+def _run(items, mode, theano, results):
+    """Evaluate the built cases as one function; where that fails, in
+    halves (so a case that cannot compile costs a few compiles, not one
+    per case)."""
+    outputs = [o for _, outs in items for o in outs]
     try:
         values = theano.function([], outputs, mode=mode,
                                  on_unused_input='ignore')()
-    except Exception:
-        values = None
+    except Exception as exc:
+        if len(items) == 1:
+            results[items[0][0]] = _error(exc)
+            return
+        half = len(items) // 2
+        _run(items[:half], mode, theano, results)
+        _run(items[half:], mode, theano, results)
+        return
     position = 0
-    for name, outs in built.items():
-        if values is not None:
-            got = values[position:position + len(outs)]
-            position += len(outs)
-        else:
-            try:
-                got = theano.function([], outs, mode=mode)()
-            except Exception as exc:
-                results[name] = _error(exc)
-                continue
+    for name, outs in items:
+        got = values[position:position + len(outs)]
+        position += len(outs)
         results[name] = [_record(v, o) for v, o in zip(got, outs)]
-    return results
 
 
 def evaluate(only=None):

@@ -27,6 +27,10 @@ them):
 * ``theano.sandbox.rng_mrg.mrg_next_value``: the Python implementation of
   MRG random streams (pure-Python mode) masks an int32 with the Python int
   ``0xffffffff``; numpy 1 widened to int64, numpy 2 raises OverflowError.
+* ``theano.tensor.subtensor.IncSubtensor.perform``: its Python code sets
+  one element of an integer array to a value of a wider integer type
+  (``inc_subtensor(int8_vector[1], 200)``); numpy 1 wrapped it around,
+  numpy 2 raises OverflowError.
 
 :func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
 Theano behaviour is the reference).
@@ -159,6 +163,26 @@ def _make_mrg_next_value(original):
     return mrg_next_value
 
 
+def _make_inc_subtensor_perform(original):
+    def perform(self, node, inputs, out_):
+        try:
+            return original(self, node, inputs, out_)
+        except OverflowError:
+            # a scalar element set to an integer of a wider type: numpy 1
+            # wrapped it around (x[i] = np.int16(197) in int8), numpy 2
+            # raises. Integer addition commutes with the wrap-around, so
+            # y wrapped to x's dtype first gives numpy 1's result.
+            x, y = inputs[0], inputs[1]
+            if (np.asarray(x).dtype.kind not in 'iu'
+                    or np.asarray(y).dtype.kind not in 'iu'):
+                raise
+            inputs = [x, np.asarray(y).astype(np.asarray(x).dtype)] + \
+                list(inputs[2:])
+            return original(self, node, inputs, out_)
+    perform.__wrapped__ = original
+    return perform
+
+
 def patches():
     """The numpy-2 semantic patches, or none on numpy 1.x.
 
@@ -182,4 +206,8 @@ def patches():
         _patch.Patch(
             'theano.sandbox.rng_mrg', 'mrg_next_value', _make_mrg_next_value,
             'numpy 2: MRG random streams in Python mode (int32 & 0xffffffff)'),
+        _patch.Patch(
+            'theano.tensor.subtensor', 'IncSubtensor.perform',
+            _make_inc_subtensor_perform,
+            'numpy 2: setting an int element wraps around as on numpy 1'),
     ]
