@@ -104,6 +104,30 @@ def _differences(reference, results, keys=None):
             if reference.get(k) != results.get(k)}
 
 
+# numpy 2's float64 exp, log, ... (SIMD) differ from numpy 1.23.5's in the
+# last bit for some inputs: Theano's pure-Python mode calls them (its C
+# code calls libm and agrees). These cases may differ there by one ulp, and
+# by nothing else (docs/backends.rst, "What stays different").
+NUMPY_ULP_CASES = {'exp log', 'sigmoid softmax', 'mrg normal'}
+
+
+def _within_one_ulp(a, b):
+    """Two records of one output: same dtypes and shape, values at most one
+    ulp apart (floats only)."""
+    if a[:3] != b[:3] or np.dtype(a[1]).kind != 'f':
+        return False
+    x, y = (np.frombuffer(bytes.fromhex(r[3]), dtype=a[1]) for r in (a, b))
+    return bool(np.all(np.abs(x - y) <= np.spacing(np.abs(x))))
+
+
+def _numpy_ulp_only(key, ref, got):
+    mode, name = key.split(' ')[0], key.split(' | ')[1]
+    return (mode == 'py' and name in NUMPY_ULP_CASES
+            and isinstance(ref, list) and isinstance(got, list)
+            and len(ref) == len(got)
+            and all(_within_one_ulp(a, b) for a, b in zip(ref, got)))
+
+
 def _report(differences):
     return '\n'.join('%s:\n  numpy 1.23.5: %s\n  here:         %s' % (k, a, b)
                      for k, (a, b) in list(differences.items())[:25])
@@ -116,8 +140,10 @@ def test_corpus_matches_numpy1_exactly(reference_run):
     record = reference_run.result()
     assert record['numpy'] == '1.23.5', record['numpy']
     reference = record['results']
-    assert len(results) == len(reference) > 3000
+    assert len(results) == len(reference) > 2900
     differences = _differences(reference, results)
+    ulp = {k for k, (a, b) in differences.items() if _numpy_ulp_only(k, a, b)}
+    differences = {k: v for k, v in differences.items() if k not in ulp}
     assert not differences, '%d of %d differ:\n%s' % (
         len(differences), len(reference), _report(differences))
 
@@ -133,6 +159,21 @@ def test_each_measure_is_needed(reference):
         keys = [k for k in reference if k.split(' | ')[1] == name]
         assert keys, name
         assert _differences(reference, raw['results'], keys), name
+
+
+def test_one_ulp_is_one_ulp_and_only_for_numpy_math():
+    one = np.array([1.5, 0.1]).tobytes().hex()
+    near = np.nextafter(np.array([1.5, 0.1]), 2).tobytes().hex()
+    far = np.nextafter(np.nextafter(np.array([1.5, 0.1]), 2), 2)
+    rec = lambda h: [['float64', 'float64', [2], h]]    # noqa: E731
+    assert _numpy_ulp_only('py float64 custom | exp log', rec(one), rec(near))
+    assert not _numpy_ulp_only('py float64 custom | exp log', rec(one),
+                               rec(far.tobytes().hex()))
+    assert not _numpy_ulp_only('c float64 custom | exp log', rec(one),
+                               rec(near))
+    assert not _numpy_ulp_only('py float64 custom | sum', rec(one), rec(near))
+    assert not _numpy_ulp_only('py float64 custom | exp log', rec(one),
+                               'error: OverflowError')
 
 
 def test_float_literals_keep_float64(bk):
