@@ -1,4 +1,4 @@
-"""A corpus of small Theano graphs, evaluated exactly, to compare numpy 1 and 2.
+"""A corpus of small Theano graphs, evaluated exactly: numpy 1 against 2.
 
 Each case is a code snippet that builds Theano expressions from literals,
 constants and shared variables and sets ``out`` (one expression or a list).

@@ -104,20 +104,22 @@ def _differences(reference, results, keys=None):
             if reference.get(k) != results.get(k)}
 
 
-# numpy 2's float64 exp, log, ... (SIMD) differ from numpy 1.23.5's in the
-# last bit for some inputs: Theano's pure-Python mode calls them (its C
-# code calls libm and agrees). These cases may differ there by one ulp, and
-# by nothing else (docs/backends.rst, "What stays different").
-NUMPY_ULP_CASES = {'exp log', 'sigmoid softmax', 'mrg normal'}
+# numpy 2's float64 exp, log, cos ... (SIMD) differ from numpy 1.23.5's in
+# the last bit for some inputs: Theano's pure-Python mode calls them (its C
+# code calls libm and agrees). These cases may differ there by so many ulps
+# (MRG's normal: log, sqrt and cos of exactly equal uniform draws, which
+# 'mrg uniform' checks), and by nothing else (docs/backends.rst, "What stays
+# different").
+NUMPY_ULP_CASES = {'exp log': 1, 'sigmoid softmax': 1, 'mrg normal': 2}
 
 
-def _within_one_ulp(a, b):
-    """Two records of one output: same dtypes and shape, values at most one
-    ulp apart (floats only)."""
+def _within_ulps(a, b, ulps):
+    """Two records of one output: same dtypes and shape, values at most
+    `ulps` ulps apart (floats only)."""
     if a[:3] != b[:3] or np.dtype(a[1]).kind != 'f':
         return False
     x, y = (np.frombuffer(bytes.fromhex(r[3]), dtype=a[1]) for r in (a, b))
-    return bool(np.all(np.abs(x - y) <= np.spacing(np.abs(x))))
+    return bool(np.all(np.abs(x - y) <= ulps * np.spacing(np.abs(x))))
 
 
 def _numpy_ulp_only(key, ref, got):
@@ -125,7 +127,8 @@ def _numpy_ulp_only(key, ref, got):
     return (mode == 'py' and name in NUMPY_ULP_CASES
             and isinstance(ref, list) and isinstance(got, list)
             and len(ref) == len(got)
-            and all(_within_one_ulp(a, b) for a, b in zip(ref, got)))
+            and all(_within_ulps(a, b, NUMPY_ULP_CASES[name])
+                    for a, b in zip(ref, got)))
 
 
 def _report(differences):
@@ -161,7 +164,7 @@ def test_each_measure_is_needed(reference):
         assert _differences(reference, raw['results'], keys), name
 
 
-def test_one_ulp_is_one_ulp_and_only_for_numpy_math():
+def test_ulps_are_counted_and_only_for_numpy_math():
     one = np.array([1.5, 0.1]).tobytes().hex()
     near = np.nextafter(np.array([1.5, 0.1]), 2).tobytes().hex()
     far = np.nextafter(np.nextafter(np.array([1.5, 0.1]), 2), 2)
@@ -174,6 +177,8 @@ def test_one_ulp_is_one_ulp_and_only_for_numpy_math():
     assert not _numpy_ulp_only('py float64 custom | sum', rec(one), rec(near))
     assert not _numpy_ulp_only('py float64 custom | exp log', rec(one),
                                'error: OverflowError')
+    assert _numpy_ulp_only('py float64 custom | mrg normal', rec(one),
+                           rec(far.tobytes().hex()))
 
 
 def test_float_literals_keep_float64(bk):

@@ -19,7 +19,8 @@ them):
   uint64".
 * ``theano._asarray`` (the name by which Theano calls
   ``theano.misc.safe_asarray._asarray``): a Python integer (or float) out of
-  an integer dtype's range wraps around as on numpy 1 (``T.constant(300, dtype='int8')`` is 44) instead of raising.
+  an integer dtype's range wraps around as on numpy 1
+  (``T.constant(300, dtype='int8')`` is 44) instead of raising.
 * ``theano.scalar.basic.Cast.impl``: the same wrap-around where Theano's
   Python implementation of ``T.cast`` gets Python numbers (pure-Python mode
   and constant folding of elementwise loops it builds with
