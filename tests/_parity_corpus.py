@@ -16,7 +16,7 @@ Run as a script it prints that record as JSON, so that another interpreter
     python tests/_parity_corpus.py [--without-patches] [--only NAME ...]
 
 ``--without-patches`` runs ``lasagne_reg.compat.install()`` and then takes
-the numpy-2 patches back out (``_patch.restore()``), to show what they fix.
+the numpy-2 patches back out (``_patch.restore``), to show what they fix.
 The tests (tests/test_compat_numpy2.py) compare the two records.
 """
 import json
@@ -296,8 +296,8 @@ def main(argv=None):
     lasagne_reg.compat.install()
     import theano     # noqa: F401 (the patches are set once it is imported)
     if args.without_patches:
-        from lasagne_reg.compat import _patch
-        _patch.restore()
+        from lasagne_reg.compat import _numpy2, _patch
+        _patch.restore(_numpy2.patches())
     import numpy as np
     results = evaluate(args.only)
     sys.stdout.write('\n' + json.dumps({'numpy': np.__version__,

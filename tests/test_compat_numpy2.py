@@ -330,7 +330,8 @@ def test_restore_brings_back_numpy2_behaviour(bk):
     T = bk.T
     with bk.change_flags(floatX='float64', cast_policy='custom'):
         assert convert(0.1).dtype == np.float64
-        restored = _patch.restore()
+        others = set(_patch.applied())
+        restored = _patch.restore(_numpy2.patches())
         try:
             assert set(p.name for p in _numpy2.patches()) <= set(restored)
             # Theano's own code on numpy 2 (NEP 50): 0.1 "fits" float32
@@ -338,11 +339,33 @@ def test_restore_brings_back_numpy2_behaviour(bk):
             assert (T.ivector() * 300).dtype == 'float64'
             with pytest.raises(OverflowError):
                 T.constant(300, dtype='int8')
+            # the other patches (if any) stay
+            assert set(_patch.applied()) == {
+                n for n in others if n.split(' (')[0] not in restored}
         finally:
             again = _patch.apply(compat._patches())
-        assert len(again) == len(restored)
+        assert len(again) == len(restored) == len(_numpy2.patches())
         assert convert(0.1).dtype == np.float64
         assert (T.ivector() * 300).dtype == 'int32'
+
+
+def test_restore_of_some_patches_leaves_the_others():
+    import json
+    import textwrap
+    dumps, loads = json.dumps, json.loads
+    one = _patch.Patch('json', 'dumps', lambda f: lambda *a, **k: 'x', 'a')
+    two = _patch.Patch('json', 'loads', lambda f: lambda *a, **k: 'y', 'b')
+    three = _patch.Patch('textwrap', 'nope.x', None, 'c')   # never imported
+    before = _patch.applied()
+    _patch.apply([one, two])
+    try:
+        assert _patch.restore([one]) == ['json.dumps']
+        assert json.dumps is dumps and json.loads('1') == 'y'
+        assert 'json.loads (b)' in _patch.applied()
+    finally:
+        assert _patch.restore([two, three]) == ['json.loads']
+    assert json.loads is loads and textwrap.dedent
+    assert _patch.applied() == before
 
 
 def test_status_probe_reports_the_patches_in_place():
