@@ -46,7 +46,7 @@ import warnings
 
 import numpy as np
 
-from . import _blas, _cops, _flags, _patch, _pymc, _shims, _variant
+from . import _blas, _cops, _flags, _numpy2, _patch, _pymc, _shims, _variant
 
 __all__ = ['install', 'InstallReport']
 
@@ -148,7 +148,7 @@ def _apply():
 # the compat modules that replace Theano functions: each has patches(),
 # which returns the Patch list that the installed stack needs (none where
 # it needs none)
-_PATCH_SOURCES = (_pymc, _cops)
+_PATCH_SOURCES = (_pymc, _numpy2, _cops)
 
 
 def _patches():

@@ -26,6 +26,11 @@ try:
     out['ldflags'] = (config.blas__ldflags if hasattr(config, 'blas__ldflags')
                       else config.blas.ldflags)   # Theano-PyMC; Theano 1.0.5
     try:
+        from lasagne_reg.compat import _patch
+        out['patched'] = [name.split(' (')[0] for name in _patch.applied()]
+    except ImportError:
+        pass
+    try:
         import lasagne
         out['lasagne'] = True
     except ModuleNotFoundError as exc:   # not installed: status says so
@@ -115,7 +120,6 @@ def _status(directory, import_check=True):
         todo.append('refresh the hook: python -m lasagne_reg.compat enable')
     else:
         rows.append(('compat', 'not enabled'))
-    rows.append(('patches', _patches_row(versions['numpy'])))
     theano = versions['Theano'] is not None
     if theano and state == 'disabled':
         todo.append('enable compat once for this environment: python -m '
@@ -145,7 +149,8 @@ def _status(directory, import_check=True):
             todo.append('Lasagne needs Theano: pip install '
                         "'lasagne_reg[theano]'")
             code = 1
-    elif import_check:
+    probe = None
+    if theano and import_check:
         probe = _probe()
         if probe.get('error'):
             rows.append(('import', 'FAILS: ' + probe['error']))
@@ -168,6 +173,8 @@ def _status(directory, import_check=True):
             if probe.get('lasagne') is None and versions['Lasagne'] is None:
                 todo.append('Lasagne is not installed: pip install '
                             "'lasagne_reg[theano]'")
+    if theano:
+        rows.append(('patched', _patched_row(versions['numpy'], probe)))
     width = max(len(name) for name, _ in rows)
     print('lasagne_reg compat status')
     for name, value in rows:
@@ -181,15 +188,22 @@ def _status(directory, import_check=True):
     return code
 
 
-def _patches_row(numpy_version):
-    """The Theano functions compat replaces on this numpy (install()'s
-    InstallReport.patched), named without importing Theano."""
+def _patched_row(numpy_version, probe):
+    """The Theano functions install() replaces on this stack, and whether
+    a fresh interpreter has them in place (the probe's 'patched')."""
     from . import _patches
-    names = sorted({patch.name for patch in _patches()})
-    if not names:
-        return 'none needed on numpy %s' % numpy_version
-    return '%d Theano functions replaced at import: %s' % (
-        len(names), ', '.join(names))
+    wanted = [patch.name for patch in _patches()]
+    if not wanted:
+        return 'none (numpy %s needs none)' % numpy_version
+    row = ', '.join(wanted)
+    found = (probe or {}).get('patched')
+    if found is not None:
+        if set(wanted) <= set(found):
+            row += ' (in place in a fresh interpreter)'
+        else:
+            row += (' (not in place in a fresh interpreter: compat is not '
+                    'enabled)')
+    return row
 
 
 def _cxx():

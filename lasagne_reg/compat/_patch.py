@@ -20,7 +20,7 @@ Examples
 'x'
 >>> apply([patch])           # idempotent
 []
->>> restore()
+>>> restore([patch])          # this one only (restore() puts back all)
 ['json.dumps']
 >>> json.dumps([1])
 '[1]'
@@ -165,19 +165,32 @@ def applied():
     return sorted(names)
 
 
-def restore():
-    """Put back every original and drop the waiting patches; return the
-    names restored."""
+def restore(patches=None):
+    """Put back the originals of `patches` (default: every patch set, and
+    drop the waiting ones too); return the names restored.
+
+    Parameters
+    ----------
+    patches : list of Patch, optional
+        Only these (set or waiting); the others stay.
+    """
+    names = None if patches is None else {p.name for p in patches}
     restored = []
     for name, (owner, last, original, _) in reversed(list(_applied.items())):
+        if names is not None and name not in names:
+            continue
         if original is _INHERITED:
             delattr(owner, last)
         else:
             setattr(owner, last, original)
         restored.append(name)
-    _applied.clear()
-    _pending.clear()
-    sys.meta_path[:] = [f for f in sys.meta_path
-                        if not isinstance(f, _PostImportFinder)]
+        del _applied[name]
+    for module in list(_pending):
+        _pending[module] = [p for p in _pending[module]
+                            if names is not None and p.name not in names]
+        if not _pending[module]:
+            del _pending[module]
+    if not _pending:
+        sys.meta_path[:] = [f for f in sys.meta_path
+                            if not isinstance(f, _PostImportFinder)]
     return restored
-

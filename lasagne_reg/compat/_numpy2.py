@@ -1,0 +1,214 @@
+"""numpy 2 semantics under Theano 1.0.5: the numbers numpy 1 gave.
+
+numpy 2 changed how a Python number meets a numpy value (NEP 50: a Python
+``int`` or ``float`` no longer takes the smallest numpy type that holds its
+value, it takes the other operand's type; a Python ``int`` that does not fit
+an integer type raises ``OverflowError`` instead of wrapping around). Theano
+1.0.5 was written for numpy 1 and relies on the old rules in a few places;
+on numpy 2 it then computes other dtypes and other values. Each measure
+below restores numpy 1's result at one such place, and only changes what
+numpy 2 would compute differently from numpy 1 (docs/backends.rst lists
+them):
+
+* ``theano.scalar.basic.NumpyAutocaster.__call__``: the dtype of a Python
+  literal (``x * 0.1``, ``ivector * 300``, ``T.arange(1000)``). Theano tries
+  the smallest dtype and keeps it when ``x == dtype(x)``; numpy 1 compared in
+  the larger type (so ``0.1`` did not fit float32), numpy 2 compares in the
+  smaller one (everything fits), and ``dtype(300)`` for int8 raised
+  ``OverflowError`` instead of wrapping, which Theano took for "needs
+  uint64".
+* ``theano._asarray`` (the name by which Theano calls
+  ``theano.misc.safe_asarray._asarray``): a Python integer (or float) out of
+  an integer dtype's range wraps around as on numpy 1
+  (``T.constant(300, dtype='int8')`` is 44) instead of raising.
+* ``theano.scalar.basic.Cast.impl``: the same wrap-around where Theano's
+  Python implementation of ``T.cast`` gets Python numbers (pure-Python mode
+  and constant folding of elementwise loops it builds with
+  ``numpy.frompyfunc``).
+* ``theano.sandbox.rng_mrg.mrg_next_value``: the Python implementation of
+  MRG random streams (pure-Python mode) masks an int32 with the Python int
+  ``0xffffffff``; numpy 1 widened to int64, numpy 2 raises OverflowError.
+* ``theano.tensor.subtensor.IncSubtensor.perform``: its Python code sets
+  one element of an integer array to a value of a wider integer type
+  (``inc_subtensor(int8_vector[1], 200)``); numpy 1 wrapped it around,
+  numpy 2 raises OverflowError.
+
+:func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
+Theano behaviour is the reference).
+"""
+import numpy as np
+
+from . import _patch
+
+# numpy 1 converted a Python int through a C long: this range, else
+# OverflowError (uint64 also took [2**63, 2**64))
+_LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
+_ULONG_MAX = 2 ** 64 - 1
+_TOO_LARGE = 'Python int too large to convert to C long'
+
+
+def _numpy_major():
+    return int(np.__version__.split('.')[0])
+
+
+def _is_python_number(value):
+    """A Python int or float (bool and numpy scalars excluded)."""
+    return type(value) in (int, float)
+
+
+def _np1_integer(value, dtype):
+    """numpy 1's ``np.asarray(value, dtype)`` for a Python int or float
+    and an integer dtype: truncate, go through int64, wrap around."""
+    dtype = np.dtype(dtype)
+    if type(value) is float:
+        value = int(value)        # ValueError for nan, OverflowError for inf
+    if _LONG_MIN <= value <= _LONG_MAX:
+        return np.asarray(np.int64(value)).astype(dtype)
+    if dtype == np.uint64 and 0 <= value <= _ULONG_MAX:
+        return np.asarray(value, dtype=dtype)
+    raise OverflowError(_TOO_LARGE)
+
+
+def _np1_array(data, dtype):
+    """numpy 1's ``np.asarray(data, dtype)`` for an integer dtype where
+    numpy 2 raised OverflowError: each Python number wrapped as numpy 1
+    did; anything else re-raises."""
+    if _is_python_number(data):
+        return _np1_integer(data, dtype)
+    objects = np.asarray(data, dtype=object)
+    out = np.empty(objects.shape, dtype=dtype)
+    for index, value in np.ndenumerate(objects):
+        if _is_python_number(value):
+            out[index] = _np1_integer(value, dtype)
+        else:
+            out[index] = np.asarray(value, dtype=dtype)
+    return out
+
+
+def _make_asarray(original):
+    def _asarray(a, dtype, order=None):
+        try:
+            return original(a, dtype, order)
+        except OverflowError:
+            kind = np.dtype(_floatx() if str(dtype) == 'floatX'
+                            else dtype).kind
+            if kind not in 'iu' or isinstance(a, np.ndarray):
+                raise
+            rval = _np1_array(a, dtype)
+            return original(rval, dtype, order)
+    _asarray.__doc__ = original.__doc__
+    _asarray.__wrapped__ = original
+    return _asarray
+
+
+def _floatx():
+    import theano
+    return theano.config.floatX
+
+
+def _make_cast_impl(original):
+    def impl(self, input):
+        try:
+            return original(self, input)
+        except OverflowError:
+            if (not _is_python_number(input)
+                    or np.dtype(self.o_type.dtype).kind not in 'iu'):
+                raise
+            return _np1_integer(input, self.o_type.dtype)[()]
+    impl.__wrapped__ = original
+    return impl
+
+
+def _fits(x, x_):
+    """numpy 1's ``np.all(x == x_)`` in NumpyAutocaster: a Python number
+    against a 0-d array was compared in the larger of the two types, which
+    for a Python int or float is Python's own comparison."""
+    if _is_python_number(x):
+        return x_.item() == x
+    return bool(np.all(x == x_))
+
+
+def _make_autocaster_call(original):
+    def __call__(self, x):
+        import theano
+        config = theano.config
+        if config.cast_policy != 'custom' or not _is_python_number(x):
+            # 'numpy' and 'numpy+floatX' go through np.asarray(x), the same
+            # on numpy 1 and 2; a 0-d array keeps numpy's own comparison
+            return original(self, x)
+        if (isinstance(x, float) and config.floatX in self.dtypes
+                and config.floatX != 'float64'):
+            return theano._asarray(x, dtype=config.floatX)
+        try_dtypes = [d for d in self.dtypes
+                      if config.floatX == 'float16' or d != 'float16']
+        for dtype in try_dtypes:
+            x_ = theano._asarray(x, dtype=dtype)
+            if _fits(x, x_):
+                break
+        return x_
+    __call__.__doc__ = original.__doc__
+    __call__.__wrapped__ = original
+    return __call__
+
+
+def _make_mrg_next_value(original):
+    def mrg_next_value(rstate, new_rstate, NORM, mask, offset):
+        # numpy 1 widened int32 & 0xffffffff to int64 (the mask's smallest
+        # type is uint32); numpy 2 converts the mask to int32 and raises
+        # OverflowError. An int64 mask gives numpy 1's int64 on both.
+        if type(mask) is int and mask > np.iinfo(np.int32).max:
+            mask = np.int64(mask)
+        return original(rstate, new_rstate, NORM, mask, offset)
+    mrg_next_value.__doc__ = original.__doc__
+    mrg_next_value.__wrapped__ = original
+    return mrg_next_value
+
+
+def _make_inc_subtensor_perform(original):
+    def perform(self, node, inputs, out_):
+        try:
+            return original(self, node, inputs, out_)
+        except OverflowError:
+            # a scalar element set to an integer of a wider type: numpy 1
+            # wrapped it around (x[i] = np.int16(197) in int8), numpy 2
+            # raises. Integer addition commutes with the wrap-around, so
+            # y wrapped to x's dtype first gives numpy 1's result.
+            x, y = inputs[0], inputs[1]
+            if (np.asarray(x).dtype.kind not in 'iu'
+                    or np.asarray(y).dtype.kind not in 'iu'):
+                raise
+            inputs = [x, np.asarray(y).astype(np.asarray(x).dtype)] + \
+                list(inputs[2:])
+            return original(self, node, inputs, out_)
+    perform.__wrapped__ = original
+    return perform
+
+
+def patches():
+    """The numpy-2 semantic patches, or none on numpy 1.x.
+
+    Returns
+    -------
+    list of lasagne_reg.compat._patch.Patch
+    """
+    if _numpy_major() < 2:
+        return []
+    return [
+        _patch.Patch(
+            'theano.scalar.basic', 'NumpyAutocaster.__call__',
+            _make_autocaster_call,
+            'numpy 2: Python literals get the dtype numpy 1 gave them'),
+        _patch.Patch(
+            'theano', '_asarray', _make_asarray,
+            'numpy 2: out-of-range Python ints wrap around as on numpy 1'),
+        _patch.Patch(
+            'theano.scalar.basic', 'Cast.impl', _make_cast_impl,
+            'numpy 2: casting Python ints wraps around as on numpy 1'),
+        _patch.Patch(
+            'theano.sandbox.rng_mrg', 'mrg_next_value', _make_mrg_next_value,
+            'numpy 2: MRG random streams in Python mode (int32 & 0xffffffff)'),
+        _patch.Patch(
+            'theano.tensor.subtensor', 'IncSubtensor.perform',
+            _make_inc_subtensor_perform,
+            'numpy 2: setting an int element wraps around as on numpy 1'),
+    ]

@@ -1,0 +1,408 @@
+"""compat._numpy2: Theano on numpy 2 computes what it computed on numpy 1.23.5.
+
+The reference is Theano 1.0.5 on numpy 1.23.5 itself, in its own
+interpreter (``LASAGNE_REG_REFERENCE_PYTHON``, default ``.venv/bin/python``
+of this checkout: ``make .venv/.installed``). The corpus of graphs
+(tests/_parity_corpus.py) is evaluated there and here, and every output's
+dtype and bytes must be equal. A missing reference interpreter fails these
+tests: it is never a skip.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import pytest
+
+from lasagne_reg import compat
+from lasagne_reg.compat import _numpy2, _patch
+
+pytestmark = pytest.mark.lasagne
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NUMPY2 = int(np.__version__.split('.')[0]) >= 2
+
+# one case for each measure, and the literals of the issue
+MEASURED = ['f64 * 0.1', 'f64 * 3.4e39', 'f64 * 1e-310', 'i32 * 300',
+            'i32 + 70000', 'i8 + 200', 'arange(1000)', 'constant(300, int8)',
+            'cast constant 300 int8', 'grad 0.1 l2', 'mrg uniform']
+
+
+def _reference_python():
+    return os.environ.get('LASAGNE_REG_REFERENCE_PYTHON',
+                          os.path.join(ROOT, '.venv', 'bin', 'python'))
+
+
+def _flags_with_compiledir(compiledir):
+    """THEANO_FLAGS of this process, with another base_compiledir (C code
+    compiled against numpy 1 and 2 must not share a cache)."""
+    flags = [f for f in os.environ.get('THEANO_FLAGS', '').split(',')
+             if f.strip() and f.split('=')[0].strip() not in
+             ('base_compiledir', 'compiledir')]
+    return ','.join(['base_compiledir=' + compiledir] + flags)
+
+
+class _Corpus:
+    """The corpus script running in another interpreter (a private
+    run_python: tests/_support.py has none yet); :meth:`result` waits for
+    its JSON record."""
+
+    def __init__(self, python, args=(), compiledir=None):
+        env = dict(os.environ)
+        if compiledir is not None:
+            env['THEANO_FLAGS'] = _flags_with_compiledir(compiledir)
+        env['PYTHONPATH'] = os.pathsep.join(
+            [ROOT] + [p for p in env.get('PYTHONPATH', '').split(os.pathsep)
+                      if p])
+        # files, not pipes: nobody reads a pipe while this process works
+        self.out, self.err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [python, os.path.join(ROOT, 'tests', '_parity_corpus.py')]
+            + list(args), cwd=ROOT, env=env, stdout=self.out, stderr=self.err)
+        self._record = None
+
+    def result(self):
+        if self._record is None:
+            self.proc.wait(timeout=1800)
+            out, err = (self._read(f) for f in (self.out, self.err))
+            assert self.proc.returncode == 0, err[-3000:]
+            self._record = json.loads(out.strip().splitlines()[-1])
+        return self._record
+
+    @staticmethod
+    def _read(f):
+        f.seek(0)
+        text = f.read().decode('utf-8', 'replace')
+        f.close()
+        return text
+
+
+@pytest.fixture(scope='module')
+def reference_run():
+    """The reference corpus, started at once (it runs while this process
+    evaluates its own)."""
+    python = _reference_python()
+    assert os.path.exists(python), (
+        'the reference interpreter (Theano on numpy 1.23.5) is missing: %s; '
+        'build it with "make .venv/.installed" or point '
+        'LASAGNE_REG_REFERENCE_PYTHON at one' % python)
+    return _Corpus(python, compiledir=os.path.join(ROOT, '.cache', 'theano'))
+
+
+@pytest.fixture(scope='module')
+def reference(reference_run):
+    record = reference_run.result()
+    assert record['numpy'] == '1.23.5', record['numpy']
+    return record['results']
+
+
+def _differences(reference, results, keys=None):
+    keys = sorted(set(reference) | set(results)) if keys is None else keys
+    return {k: (reference.get(k), results.get(k)) for k in keys
+            if reference.get(k) != results.get(k)}
+
+
+# numpy 2's float64 exp, log, cos ... (SIMD) differ from numpy 1.23.5's in
+# the last bit for some inputs: Theano's pure-Python mode calls them (its C
+# code calls libm and agrees). These cases may differ there by so many ulps
+# (MRG's normal: log, sqrt and cos of exactly equal uniform draws, which
+# 'mrg uniform' checks), and by nothing else (docs/backends.rst, "What stays
+# different").
+NUMPY_ULP_CASES = {'exp log': 1, 'sigmoid softmax': 1, 'mrg normal': 2}
+
+
+def _within_ulps(a, b, ulps):
+    """Two records of one output: same dtypes and shape, values at most
+    `ulps` ulps apart (floats only)."""
+    if a[:3] != b[:3] or np.dtype(a[1]).kind != 'f':
+        return False
+    x, y = (np.frombuffer(bytes.fromhex(r[3]), dtype=a[1]) for r in (a, b))
+    return bool(np.all(np.abs(x - y) <= ulps * np.spacing(np.abs(x))))
+
+
+def _numpy_ulp_only(key, ref, got):
+    mode, name = key.split(' ')[0], key.split(' | ')[1]
+    return (mode == 'py' and name in NUMPY_ULP_CASES
+            and isinstance(ref, list) and isinstance(got, list)
+            and len(ref) == len(got)
+            and all(_within_ulps(a, b, NUMPY_ULP_CASES[name])
+                    for a, b in zip(ref, got)))
+
+
+def _report(differences):
+    return '\n'.join('%s:\n  numpy 1.23.5: %s\n  here:         %s' % (k, a, b)
+                     for k, (a, b) in list(differences.items())[:25])
+
+
+@pytest.mark.skipif(not NUMPY2, reason='numpy 1.x is the reference itself')
+def test_corpus_matches_numpy1_exactly(reference_run):
+    import tests._parity_corpus as corpus
+    results = corpus.evaluate()
+    record = reference_run.result()
+    assert record['numpy'] == '1.23.5', record['numpy']
+    reference = record['results']
+    assert len(results) == len(reference) > 2900
+    differences = _differences(reference, results)
+    ulp = {k for k, (a, b) in differences.items() if _numpy_ulp_only(k, a, b)}
+    differences = {k: v for k, v in differences.items() if k not in ulp}
+    assert not differences, '%d of %d differ:\n%s' % (
+        len(differences), len(reference), _report(differences))
+
+
+@pytest.mark.skipif(not NUMPY2, reason='numpy 1.x needs none of the patches')
+def test_each_measure_is_needed(reference):
+    # without the patches, numpy 2 differs on every measured case; the
+    # corpus would see a measure that broke
+    raw = _Corpus(sys.executable, ['--without-patches', '--only'] +
+                  MEASURED).result()
+    assert raw['numpy'] == np.__version__
+    for name in MEASURED:
+        keys = [k for k in reference if k.split(' | ')[1] == name]
+        assert keys, name
+        assert _differences(reference, raw['results'], keys), name
+
+
+def test_ulps_are_counted_and_only_for_numpy_math():
+    one = np.array([1.5, 0.1]).tobytes().hex()
+    near = np.nextafter(np.array([1.5, 0.1]), 2).tobytes().hex()
+    far = np.nextafter(np.nextafter(np.array([1.5, 0.1]), 2), 2)
+    rec = lambda h: [['float64', 'float64', [2], h]]    # noqa: E731
+    assert _numpy_ulp_only('py float64 custom | exp log', rec(one), rec(near))
+    assert not _numpy_ulp_only('py float64 custom | exp log', rec(one),
+                               rec(far.tobytes().hex()))
+    assert not _numpy_ulp_only('c float64 custom | exp log', rec(one),
+                               rec(near))
+    assert not _numpy_ulp_only('py float64 custom | sum', rec(one), rec(near))
+    assert not _numpy_ulp_only('py float64 custom | exp log', rec(one),
+                               'error: OverflowError')
+    assert _numpy_ulp_only('py float64 custom | mrg normal', rec(one),
+                           rec(far.tobytes().hex()))
+
+
+def test_float_literals_keep_float64(bk):
+    # numpy computes the reference here: 2.5 * 0.1 in float64
+    T = bk.T
+    v = bk.shared(np.array([2.5, -1.25, 3.0]))
+    with bk.change_flags(floatX='float64', cast_policy='custom'):
+        got = bk.evaluate(v * 0.1)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, np.array([2.5, -1.25, 3.0]) * 0.1)
+        assert bk.evaluate(v * 3.4e39)[0] == 2.5 * 3.4e39
+        assert bk.evaluate(v * 1e-310)[0] == 2.5 * 1e-310 != 0
+        grad = bk.evaluate(bk.grad(0.1 * T.sum(v ** 2), v))
+        np.testing.assert_array_equal(grad, 0.2 * np.array([2.5, -1.25, 3.0]))
+
+
+def test_integer_literals_keep_integer_dtypes(bk):
+    T = bk.T
+    with bk.change_flags(floatX='float64', cast_policy='custom'):
+        assert (T.ivector() * 300).dtype == 'int32'
+        assert (T.ivector() + 70000).dtype == 'int32'
+        assert (T.bvector() + 200).dtype == 'int16'
+        assert (T.bvector() + 100).dtype == 'int8'
+        assert T.arange(1000).dtype == 'int64'
+        np.testing.assert_array_equal(bk.evaluate(T.arange(1000)),
+                                      np.arange(1000, dtype=np.int64))
+        i8 = bk.shared(np.array([100, -3], dtype=np.int8))
+        got = bk.evaluate(i8 + 200)
+        assert got.dtype == np.int16
+        np.testing.assert_array_equal(got, np.array([300, 197]))
+
+
+@pytest.mark.parametrize('value, dtype, expected', [
+    (300, 'int8', 300 - 256), (-129, 'int8', 127), (-1, 'uint8', 255),
+    (2 ** 31, 'int32', -2 ** 31), (-1, 'uint64', 2 ** 64 - 1),
+    (2 ** 63, 'uint64', 2 ** 63), (300.7, 'int8', 44), (-1.5, 'uint8', 255),
+    (True, 'int8', 1), (70000, 'int16', 70000 - 65536)])
+def test_python_ints_wrap_around_as_on_numpy1(value, dtype, expected):
+    got = _numpy2._np1_integer(value, dtype) if type(value) is not bool \
+        else np.asarray(value, dtype=dtype)
+    assert got.dtype == np.dtype(dtype) and got.item() == expected
+    if not NUMPY2:         # and it is numpy 1.23.5's own conversion
+        assert np.asarray(value, dtype=dtype).item() == expected
+
+
+@pytest.mark.parametrize('value, dtype', [
+    (2 ** 63, 'int64'), (2 ** 63, 'int8'), (2 ** 64, 'uint64'),
+    (-2 ** 63 - 1, 'int64'), (1e20, 'int32')])
+def test_python_ints_beyond_a_c_long_raise_as_on_numpy1(value, dtype):
+    with pytest.raises(OverflowError, match='too large to convert to C long'):
+        _numpy2._np1_integer(value, dtype)
+    if not NUMPY2:
+        with pytest.raises(OverflowError):
+            np.asarray(value, dtype=dtype)
+
+
+def test_constant_and_cast_wrap_around(bk):
+    T = bk.T
+    got = bk.evaluate(T.constant(300, dtype='int8'))
+    assert got.dtype == np.int8 and got == 44
+    got = bk.evaluate(T.constant([300, -1], dtype='uint8'))
+    np.testing.assert_array_equal(got, np.array([44, 255], dtype=np.uint8))
+    for mode in (None, bk.py_mode()):
+        got = bk.function([], T.cast(T.constant(300), 'int8'), mode=mode)()
+        assert got.dtype == np.int8 and got == 44
+    with pytest.raises(OverflowError):
+        T.constant(2 ** 63, dtype='int64')
+
+
+def test_mrg_streams_in_python_mode_match_their_c_code(bk):
+    # Theano's C implementation of MRG31k3p is the independent reference
+    # for its Python one (pure-Python mode), which numpy 2 broke. In float64
+    # both are exact; in float32 Theano's Python code rounds once more than
+    # its C (on numpy 1 too): the corpus compares that with numpy 1.23.5
+    from theano.sandbox.rng_mrg import MRG_RandomStreams
+    for dtype in ('float64',):
+        draws = [bk.function([], MRG_RandomStreams(seed=1234).uniform(
+            (7,), dtype=dtype), mode=mode)() for mode in (None, bk.py_mode())]
+        assert draws[0].dtype == draws[1].dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(draws[0], draws[1])
+        assert len(set(draws[0])) == 7 and 0 < draws[0].min() < 1
+
+
+def test_inc_subtensor_of_an_int_element_wraps_around(bk):
+    # numpy's int8 arithmetic computes the reference: -3 + 200 wraps to -59
+    T = bk.T
+    i8 = bk.shared(np.array([7, -3, 100], dtype=np.int8))
+    expected = np.array([7, -3, 100], dtype=np.int8)
+    expected[1:2] += np.array([200], dtype=np.int16).astype(np.int8)
+    for mode in (None, bk.py_mode()):
+        for y in (200, T.constant(np.int16(200))):
+            got = bk.function([], T.inc_subtensor(i8[1], y), mode=mode)()
+            assert got.dtype == np.int8
+            np.testing.assert_array_equal(got, expected)
+    assert expected[1] == -59
+
+
+def test_patches_only_on_numpy2():
+    names = [p.name for p in _numpy2.patches()]
+    if NUMPY2:
+        assert names == ['theano.scalar.basic.NumpyAutocaster.__call__',
+                         'theano._asarray', 'theano.scalar.basic.Cast.impl',
+                         'theano.sandbox.rng_mrg.mrg_next_value',
+                         'theano.tensor.subtensor.IncSubtensor.perform']
+        assert all(p.reason.startswith('numpy 2: ')
+                   for p in _numpy2.patches())
+    else:
+        assert names == []
+    assert _numpy2 in compat._PATCH_SOURCES
+
+
+def test_theano_untouched_on_numpy1_patched_on_numpy2():
+    import theano
+    import theano.scalar.basic as sb
+    from theano.misc import safe_asarray
+    from theano.sandbox import rng_mrg
+    call = sb.NumpyAutocaster.__call__
+    if NUMPY2:
+        assert call.__wrapped__.__module__ == 'theano.scalar.basic'
+        assert theano._asarray.__wrapped__ is safe_asarray._asarray
+        assert sb.Cast.impl.__wrapped__.__module__ == 'theano.scalar.basic'
+        assert rng_mrg.mrg_next_value.__wrapped__.__module__ == \
+            'theano.sandbox.rng_mrg'
+    else:
+        # Theano's own functions, none of ours
+        assert call.__module__ == 'theano.scalar.basic'
+        assert not hasattr(call, '__wrapped__')
+        assert theano._asarray is safe_asarray._asarray
+        assert sb.Cast.impl.__module__ == 'theano.scalar.basic'
+        assert rng_mrg.mrg_next_value.__module__ == 'theano.sandbox.rng_mrg'
+        assert not any(name.startswith('theano.') for name in
+                       _patch.applied())
+
+
+def test_install_is_idempotent():
+    expected = ['%s (%s)' % (p.name, p.reason) for p in _numpy2.patches()]
+    before = _patch.applied()
+    assert set(expected) <= set(before)
+    assert compat.install().patched == []
+    assert _patch.applied() == before
+    call = __import__('theano').scalar.basic.NumpyAutocaster.__call__
+    assert getattr(call, '__wrapped__', call).__module__ == \
+        'theano.scalar.basic'        # wrapped once, not twice
+
+
+@pytest.mark.skipif(not NUMPY2, reason='numpy 1.x gets no patch to restore')
+def test_restore_brings_back_numpy2_behaviour(bk):
+    from theano.scalar.basic import convert
+    T = bk.T
+    with bk.change_flags(floatX='float64', cast_policy='custom'):
+        assert convert(0.1).dtype == np.float64
+        others = set(_patch.applied())
+        restored = _patch.restore(_numpy2.patches())
+        try:
+            assert set(p.name for p in _numpy2.patches()) <= set(restored)
+            # Theano's own code on numpy 2 (NEP 50): 0.1 "fits" float32
+            assert convert(0.1).dtype == np.float32
+            assert (T.ivector() * 300).dtype == 'float64'
+            with pytest.raises(OverflowError):
+                T.constant(300, dtype='int8')
+            # the other patches (if any) stay
+            assert set(_patch.applied()) == {
+                n for n in others if n.split(' (')[0] not in restored}
+        finally:
+            again = _patch.apply(compat._patches())
+        assert len(again) == len(restored) == len(_numpy2.patches())
+        assert convert(0.1).dtype == np.float64
+        assert (T.ivector() * 300).dtype == 'int32'
+
+
+def test_restore_of_some_patches_leaves_the_others():
+    import json
+    import textwrap
+    dumps, loads = json.dumps, json.loads
+    one = _patch.Patch('json', 'dumps', lambda f: lambda *a, **k: 'x', 'a')
+    two = _patch.Patch('json', 'loads', lambda f: lambda *a, **k: 'y', 'b')
+    three = _patch.Patch('textwrap', 'nope.x', None, 'c')   # never imported
+    before = _patch.applied()
+    _patch.apply([one, two])
+    try:
+        assert _patch.restore([one]) == ['json.dumps']
+        assert json.dumps is dumps and json.loads('1') == 'y'
+        assert 'json.loads (b)' in _patch.applied()
+    finally:
+        assert _patch.restore([two, three]) == ['json.loads']
+    assert json.loads is loads and textwrap.dedent
+    assert _patch.applied() == before
+
+
+def test_status_probe_reports_the_patches_in_place():
+    # the real probe, in a fresh interpreter of this environment, with
+    # install() first as an enabled environment has it
+    from lasagne_reg.compat import _cli
+    probe = _cli._probe(with_install=True)
+    assert 'error' not in probe, probe
+    assert sorted(probe['patched']) == sorted(
+        p.name for p in compat._patches())
+    for patch in _numpy2.patches():
+        assert patch.name in probe['patched']
+
+
+def test_status_patched_row():
+    from lasagne_reg.compat import _cli
+    names = [p.name for p in compat._patches()]
+    row = _cli._patched_row(np.__version__, {'patched': names})
+    if NUMPY2:
+        assert row == ', '.join(names) + ' (in place in a fresh interpreter)'
+        assert _cli._patched_row(np.__version__, {'patched': []}) == (
+            ', '.join(names) + ' (not in place in a fresh interpreter: '
+            'compat is not enabled)')
+        assert _cli._patched_row(np.__version__, None) == ', '.join(names)
+        assert 'NumpyAutocaster.__call__' in row
+    else:
+        assert names == []
+        assert row == 'none (numpy %s needs none)' % np.__version__
+
+
+def test_status_prints_the_patched_row(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, '-m', 'lasagne_reg.compat', 'status',
+         '--site-dir', str(tmp_path), '--no-import-check'],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    rows = [line.split(None, 1) for line in proc.stdout.splitlines()
+            if line.startswith('  ')]
+    patched = [value for name, value in rows if name == 'patched']
+    from lasagne_reg.compat import _cli
+    assert patched == [_cli._patched_row(np.__version__, None)], proc.stdout
