@@ -7,10 +7,12 @@ import shutil
 import subprocess
 import sys
 
-from . import _blas, _flags, _site
+from . import _blas, _build, _flags, _site
 
 _USAGE = """\
 python -m lasagne_reg.compat enable    compat for every process of this environment
+                                       (on Python 3.12+ it first builds Theano 1.0.5
+                                       if missing; --no-build skips that)
 python -m lasagne_reg.compat disable   remove it (exactly the files enable wrote)
 python -m lasagne_reg.compat status    what this environment has, and what to do"""
 
@@ -50,9 +52,16 @@ def main(argv=None):
                         help='status: do not import theano in a fresh '
                              'interpreter (that can take a minute the '
                              'first time, while Theano compiles)')
+    parser.add_argument('--no-build', action='store_true',
+                        help='enable: on Python 3.12+, do not build and '
+                             'install Theano 1.0.5 when it is missing')
     args = parser.parse_args(argv)
     directory = _site.site_dir(args.site_dir)
     if args.command == 'enable':
+        if not args.no_build and _build.needed():
+            code, _ = _build.build()
+            if code:
+                return code
         return _enable(directory)
     if args.command == 'disable':
         return _disable(directory)
@@ -102,6 +111,12 @@ def _status(directory, import_check=True):
                 for name in ('numpy', 'Theano', 'Lasagne', 'setuptools')}
     for name, version in versions.items():
         rows.append((name, version or 'not installed'))
+    theano = versions['Theano'] is not None
+    if not _build.sdist_builds():
+        build_row, build_todo = _build.status_row(installed=theano)
+        rows.append(('Theano build', build_row))
+        if build_todo and versions['Lasagne']:
+            todo.append(build_todo)
     state = _site.state(directory)
     if state == 'enabled':
         rows.append(('compat', 'enabled (%s)' % directory))
@@ -111,7 +126,6 @@ def _status(directory, import_check=True):
         todo.append('refresh the hook: python -m lasagne_reg.compat enable')
     else:
         rows.append(('compat', 'not enabled'))
-    theano = versions['Theano'] is not None
     if theano and state == 'disabled':
         todo.append('enable compat once for this environment: python -m '
                     'lasagne_reg.compat enable (or call '
@@ -137,8 +151,9 @@ def _status(directory, import_check=True):
         rows.append(('import', 'nothing to check: Theano is not installed '
                      '(compat concerns Theano 1.0.5 and Lasagne only)'))
         if versions['Lasagne']:
-            todo.append('Lasagne needs Theano: pip install '
-                        "'lasagne_reg[theano]'")
+            if _build.sdist_builds():
+                todo.append('Lasagne needs Theano: pip install '
+                            "'lasagne_reg[theano]'")
             code = 1
     elif import_check:
         probe = _probe()
