@@ -21,7 +21,7 @@ AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma
 PYTEST_OPTS ?=
 
 .PHONY: demo test test-theano test-numpy2 test-pytensor test-aesara docs bench \
-  mutation mutation-smoke clean
+  mutation mutation-smoke clean pythons test-py312 test-py313
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
 # requirements and lasagne_reg installed in it (editable)
@@ -66,7 +66,11 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: test-theano test-numpy2 test-pytensor test-aesara mutation-smoke
+test: pythons test-theano test-numpy2 test-pytensor test-aesara test-py312 test-py313 mutation-smoke
+	@echo 'make test ran these Pythons (one virtualenv each):'
+	@for venv in .venv .venv-*; do [ -x $$venv/bin/python ] && \
+	  echo "  $$venv: Python $$($$venv/bin/python -c 'import sys; print(sys.version.split()[0])') ($$(readlink -f $$venv/bin/python))"; \
+	  done; true
 
 # everything, doctests of the package and of docs/*.rst included
 test-theano: .venv/.demo-installed
@@ -92,6 +96,54 @@ test-pytensor: .venv-pytensor/.installed
 test-aesara: .venv-aesara/.installed
 	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA_TEST_FLAGS)" \
 	  .venv-aesara/bin/python -m pytest $(PYTEST_OPTS) tests -m "not lasagne"
+
+# -- Python 3.12 and 3.13 -------------------------------------------------
+# Interpreters from PATH or pyenv (tools/find-python); a missing one fails
+# loudly. `make pythons` (the first step of make test) names every
+# interpreter make test needs and fails if any is missing: .ci/run requires
+# them all.
+PYTHON_VERSIONS := 3.11 3.12 3.13
+
+pythons:
+	@missing=; for v in $(PYTHON_VERSIONS); do \
+	  if p=$$(tools/find-python $$v 2>/dev/null); then echo "make test: Python $$v is $$p"; \
+	  else echo "make test: Python $$v NOT FOUND (on PATH or under pyenv): its runs cannot happen" >&2; missing="$$missing $$v"; fi; \
+	done; [ -z "$$missing" ] || { echo "make test: missing Python(s):$$missing; install them (pyenv install X.Y) or put pythonX.Y on PATH" >&2; exit 1; }
+
+# .venv-py312 / .venv-py313: Theano 1.0.5 + Lasagne 0.1, numpy 2.5 and
+# setuptools 84 (no pkg_resources), Theano built as a user gets it: by the
+# build step of `python -m lasagne_reg.compat enable` (compat/_build.py;
+# here without writing the enable hook, since the tests call install()).
+# $(call make-venv-py3x,VERSION,DIR)
+define make-venv-py3x
+	rm -rf $(2)
+	python=$$(tools/find-python $(1)) && $$python -m venv $(2)
+	$(2)/bin/pip install --disable-pip-version-check -q -r requirements/theano-py312plus.txt
+	$(2)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	$(2)/bin/python -c 'from lasagne_reg.compat import _build; raise SystemExit(_build.build()[0])'
+	touch $(2)/.installed
+endef
+
+.venv-py312/.installed: requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
+	$(call make-venv-py3x,3.12,.venv-py312)
+
+.venv-py313/.installed: requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
+	$(call make-venv-py3x,3.13,.venv-py313)
+
+# compat, kernels and core on Theano + numpy 2.5 (chosen by measurement to
+# stay under 6 minutes warm on an idle 2-core machine):
+PY3X_TESTS := tests/test_compat_py312.py tests/test_compat_build.py \
+  tests/test_compat_cli.py tests/test_regularization.py tests/test_kernels.py
+THEANO_PY312_FLAGS := base_compiledir=$(CACHE)/theano-py312$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+THEANO_PY313_FLAGS := base_compiledir=$(CACHE)/theano-py313$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+
+test-py312: .venv-py312/.installed
+	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_PY312_FLAGS)" \
+	  .venv-py312/bin/python -m pytest $(PYTEST_OPTS) $(PY3X_TESTS)
+
+test-py313: .venv-py313/.installed
+	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_PY313_FLAGS)" \
+	  .venv-py313/bin/python -m pytest $(PYTEST_OPTS) $(PY3X_TESTS)
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

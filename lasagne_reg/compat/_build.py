@@ -121,7 +121,8 @@ def build(python=None, run=subprocess.run, clock=time.monotonic, out=None):
           '3.12; a temporary sitecustomize restores both for this build '
           'only).\nRunning: %s' % (THEANO, sys.version_info[0],
                                    sys.version_info[1], ' '.join(
-                                       cmd[1:] if python is None else cmd)),
+                                       ['python'] + cmd[1:]
+                                       if python is None else cmd)),
           file=out, flush=True)
     directory = tempfile.mkdtemp(prefix='lasagne_reg-theano-build-')
     try:
