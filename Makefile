@@ -111,16 +111,15 @@ pythons:
 	done; [ -z "$$missing" ] || { echo "make test: missing Python(s):$$missing; install them (pyenv install X.Y) or put pythonX.Y on PATH" >&2; exit 1; }
 
 # .venv-py312 / .venv-py313: Theano 1.0.5 + Lasagne 0.1, numpy 2.5 and
-# setuptools 84 (no pkg_resources), Theano built as a user gets it: by the
-# build step of `python -m lasagne_reg.compat enable` (compat/_build.py;
-# here without writing the enable hook, since the tests call install()).
+# setuptools 84 (no pkg_resources), Theano built and compat enabled as a
+# user does it: `python -m lasagne_reg.compat enable` (compat/_build.py).
 # $(call make-venv-py3x,VERSION,DIR)
 define make-venv-py3x
 	rm -rf $(2)
 	python=$$(tools/find-python $(1)) && $$python -m venv $(2)
 	$(2)/bin/pip install --disable-pip-version-check -q -r requirements/theano-py312plus.txt
 	$(2)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	$(2)/bin/python -c 'from lasagne_reg.compat import _build; raise SystemExit(_build.build()[0])'
+	$(2)/bin/python -m lasagne_reg.compat enable
 	touch $(2)/.installed
 endef
 
