@@ -476,7 +476,12 @@ def test_the_seed_example_trains_unchanged_in_an_enabled_environment(
     env = fresh_env(str(tmp_path / 'env'))
     _site.enable(str(env.site))
     (tmp_path / 'seed.py').write_text(SEED)
-    proc = _run(env.python, ['seed.py'], {}, str(tmp_path))
+    # its own compile cache, kept across runs: Theano's compile lock, shared
+    # with this process, was seen removed as stale under load
+    import theano
+    cache = theano.config.base_compiledir.rstrip(os.sep) + '-subprocess'
+    proc = _run(env.python, ['seed.py'],
+                {'THEANO_FLAGS': 'base_compiledir=' + cache}, str(tmp_path))
     assert proc.returncode == 0, proc.stderr[-3000:]
     first, last = map(float, proc.stdout.split()[-2:])
     assert last < first
