@@ -155,26 +155,30 @@ def test_numpy_include_dirs_match_numpy_distutils():
 
 def test_numpy_distutils_package_imports_its_children_on_access(
         monkeypatch):
+    real = _real('numpy.distutils')
+    if real is not None:    # numpy 1.x / 2.x on 3.11: the real one serves
+        assert importlib.import_module('numpy.distutils') is real
+        assert 'numpy.distutils' not in _py312.modules()
+        return
     finder = _shims.CompatFinder()
     monkeypatch.setattr(sys, 'meta_path', sys.meta_path + [finder])
     for name in ('numpy.distutils', 'numpy.distutils.misc_util',
                  'numpy.distutils.__config__'):
         monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.delattr(np, 'distutils', raising=False)
     finder.makers.update({
         'numpy.distutils': _py312.make_numpy_distutils,
         'numpy.distutils.misc_util': _py312.make_numpy_misc_util,
         'numpy.distutils.__config__': _py312.make_numpy_config})
-    monkeypatch.setattr(_shims, '_has_module', lambda name: False)
-    real = _real('numpy.distutils')
-    if real is not None:    # numpy 1.x / 2.x on 3.11: the real one wins
-        assert importlib.import_module('numpy.distutils') is real
-        return
     package = importlib.import_module('numpy.distutils')
     # Theano's reads, as cmodule.py and configdefaults.py make them
     assert package.misc_util.get_numpy_include_dirs() == [np.get_include()]
     assert hasattr(package, '__config__') and package.__config__
     assert package.__config__.blas_opt_info == {}
     assert sys.modules['numpy.distutils.__config__'] is package.__config__
+    with pytest.raises(AttributeError, match="module 'numpy.distutils' has "
+                       "no attribute 'system_info'"):
+        package.system_info
 
 
 # -- imp -----------------------------------------------------------------------
