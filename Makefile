@@ -21,9 +21,10 @@ PYTENSOR_TEST_FLAGS := base_compiledir=$(CACHE)/pytensor$(if $(PYTENSOR_FLAGS),$
 AESARA_TEST_FLAGS := base_compiledir=$(CACHE)/aesara$(if $(AESARA_FLAGS),$(comma)$(AESARA_FLAGS))
 PYTEST_OPTS ?=
 
-.PHONY: demo lint test test-theano test-numpy2 test-pytensor test-aesara \
-  test-theano-pymc test-theano-pymc-numpy2 test-pytensor313 test-aesara312 docs bench \
-  mutation mutation-smoke clean theano-suite test-theano-suite test-cops
+.PHONY: demo lint pythons test test-theano test-numpy2 test-pytensor test-aesara \
+  test-py312 test-py313 test-theano-pymc test-theano-pymc-numpy2 test-pytensor313 \
+  test-aesara312 docs bench mutation mutation-smoke clean theano-suite \
+  test-theano-suite test-cops
 
 # $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
 # requirements and lasagne_reg installed in it (editable)
@@ -76,9 +77,13 @@ DEMO_OPTS ?=
 demo: .venv/.demo-installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv/bin/python -m lasagne_reg.demo $(DEMO_OPTS)
 
-test: lint test-theano test-numpy2 test-pytensor test-aesara test-theano-pymc \
-  test-theano-pymc-numpy2 test-pytensor313 test-aesara312 test-theano-suite \
-  mutation-smoke
+test: pythons lint test-theano test-numpy2 test-pytensor test-aesara test-py312 \
+  test-py313 test-theano-pymc test-theano-pymc-numpy2 test-pytensor313 test-aesara312 \
+  test-theano-suite mutation-smoke
+	@echo 'make test ran these Pythons (one virtualenv each):'
+	@for venv in .venv .venv-*; do [ -x $$venv/bin/python ] && \
+	  echo "  $$venv: Python $$($$venv/bin/python -c 'import sys; print(sys.version.split()[0])') ($$(readlink -f $$venv/bin/python))"; \
+	  done; true
 
 # ruff in its own small virtualenv (ruff alone: no stack, no lasagne_reg),
 # first in make test, so a lint error fails in seconds
@@ -199,6 +204,64 @@ test-aesara312: .venv-aesara312/.installed
 	LASAGNE_REG_TEST_BACKEND=aesara AESARA_FLAGS="$(AESARA312_FLAGS)" \
 	  .venv-aesara312/bin/python -m pytest $(PYTEST_OPTS) $(PYTENSOR313_TESTS) -m "not lasagne" \
 	  $(AESARA312_KNOWN)
+
+# -- Python 3.12 and 3.13 -------------------------------------------------
+# Interpreters from PATH or pyenv (tools/find-python); a missing one fails
+# loudly. `make pythons` (the first step of make test) names every
+# interpreter make test needs and fails if any is missing: .ci/run requires
+# them all.
+PYTHON_VERSIONS := 3.11 3.12 3.13
+
+pythons:
+	@missing=; for v in $(PYTHON_VERSIONS); do \
+	  if p=$$(tools/find-python $$v 2>/dev/null); then echo "make test: Python $$v is $$p"; \
+	  else echo "make test: Python $$v NOT FOUND (on PATH or under pyenv): its runs cannot happen" >&2; missing="$$missing $$v"; fi; \
+	done; [ -z "$$missing" ] || { echo "make test: missing Python(s):$$missing; install them (pyenv install X.Y) or put pythonX.Y on PATH" >&2; exit 1; }
+
+# .venv-py312 / .venv-py313: Theano 1.0.5 + Lasagne 0.1, numpy 2.5 and
+# setuptools 84 (no pkg_resources), Theano built as a user gets it: by
+# `python -m lasagne_reg.compat enable` (compat/_build.py); then `disable`,
+# so that, like .venv, the virtualenv has no hook (tests/test_compat.py
+# checks a fresh environment without compat that inherits its packages).
+# $(call make-venv-py3x,VERSION,DIR)
+define make-venv-py3x
+	rm -rf $(2)
+	python=$$(tools/find-python $(1)) && $$python -m venv $(2)
+	$(2)/bin/pip install --disable-pip-version-check -q -r requirements/theano-py312plus.txt
+	$(2)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	$(2)/bin/python -m lasagne_reg.compat enable
+	$(2)/bin/python -m lasagne_reg.compat disable
+	touch $(2)/.installed
+endef
+
+.venv-py312/.installed: requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
+	$(call make-venv-py3x,3.12,.venv-py312)
+
+.venv-py313/.installed: requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
+	$(call make-venv-py3x,3.13,.venv-py313)
+
+# compat, kernels and core on Theano + numpy 2.5, chosen by measurement
+# (2.5 min warm on 2 busy cores, 3.12 and 3.13 each). tests/test_compat_cli.py
+# stays on 3.11: its in-process tests do not depend on the Python, and its
+# real probe expects Theano to import without compat (numpy 1.23.5 only).
+PY3X_TESTS := tests/test_compat_py312.py tests/test_compat_build.py \
+  tests/test_compat.py tests/test_compat_flags.py tests/test_compat_blas.py \
+  tests/test_compat_shims.py tests/test_compat_site.py tests/test_compat_patch.py \
+  tests/test_regularization.py tests/test_kernels.py
+THEANO_PY312_FLAGS := base_compiledir=$(CACHE)/theano-py312$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+THEANO_PY313_FLAGS := base_compiledir=$(CACHE)/theano-py313$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
+
+test-py312: .venv-py312/.installed
+	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_PY312_FLAGS)" \
+	  .venv-py312/bin/python -m pytest $(PYTEST_OPTS) $(PY3X_TESTS)
+
+# 3.13 also compares the numpy-2 corpora (literals, patched Ops) with
+# Theano on Python 3.11 + numpy 1.23.5 (.venv, in a second process)
+test-py313: .venv-py313/.installed .venv/.installed
+	LASAGNE_REG_TEST_BACKEND=theano THEANO_FLAGS="$(THEANO_PY313_FLAGS)" \
+	  LASAGNE_REG_REFERENCE_PYTHON="$(CURDIR)/.venv/bin/python" \
+	  .venv-py313/bin/python -m pytest $(PYTEST_OPTS) $(PY3X_TESTS) \
+	  tests/test_compat_numpy2.py tests/test_compat_cops.py
 
 # the Sphinx site: API reference from the docstrings, warnings are errors
 docs: .venv/.demo-installed

@@ -16,7 +16,7 @@ import sysconfig
 import numpy as np
 import pytest
 
-from lasagne_reg.compat import _blas, _cli, _site
+from lasagne_reg.compat import _blas, _build, _cli, _site
 
 
 @pytest.fixture(autouse=True)
@@ -203,6 +203,9 @@ def machine(monkeypatch):
     monkeypatch.setattr(_cli, '_probe', lambda with_install=False: (
         m.calls.append(with_install) or m.probes[with_install]))
     monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
+    # a Python whose Theano installs from its sdist (3.11): no "Theano
+    # build" row (tests/test_compat_build.py has the 3.12+ rows)
+    monkeypatch.setattr(_build, 'sdist_builds', lambda: True)
     monkeypatch.setattr(_blas, 'cpus', lambda: 4)
     monkeypatch.setattr(_blas, 'load', lambda: 0.5)
     for name in _blas.THREAD_VARIABLES:

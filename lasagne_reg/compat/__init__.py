@@ -26,7 +26,10 @@ What it changes, all documented in docs/backends.rst:
   (``np.bool``, ``np.complex``, ``np.product``, ``np.cast``,
   ``np.sctype2char``), and two modules old code imports become importable
   (``theano.tensor.signal.downsample``; ``pkg_resources`` when setuptools
-  no longer ships it): see ``_shims.py``.
+  no longer ships it): see ``_shims.py``. On Python 3.12+, ``distutils``,
+  ``numpy.distutils`` and ``imp`` where missing (``_py312.py``); there
+  ``python -m lasagne_reg.compat enable`` first builds Theano 1.0.5, whose
+  sdist does not build as shipped (``_build.py``).
 * on Theano-PyMC (PyMC3's Theano, also ``import theano``; ``_variant.py``
   tells them apart without importing it) the flags are spelled
   ``blas__ldflags`` and ``gcc__cxxflags``, and Lasagne gets ``theano.gof``

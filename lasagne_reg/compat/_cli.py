@@ -7,10 +7,12 @@ import shutil
 import subprocess
 import sys
 
-from . import _blas, _flags, _site, _variant
+from . import _blas, _build, _flags, _site, _variant
 
 _USAGE = """\
 python -m lasagne_reg.compat enable    compat for every process of this environment
+                                       (on Python 3.12+ it first builds Theano 1.0.5
+                                       if missing; --no-build skips that)
 python -m lasagne_reg.compat disable   remove it (exactly the files enable wrote)
 python -m lasagne_reg.compat status    what this environment has, and what to do"""
 
@@ -57,9 +59,16 @@ def main(argv=None):
                         help='status: do not import theano in a fresh '
                              'interpreter (that can take a minute the '
                              'first time, while Theano compiles)')
+    parser.add_argument('--no-build', action='store_true',
+                        help='enable: on Python 3.12+, do not build and '
+                             'install Theano 1.0.5 when it is missing')
     args = parser.parse_args(argv)
     directory = _site.site_dir(args.site_dir)
     if args.command == 'enable':
+        if not args.no_build and _build.needed():
+            code, _ = _build.build()
+            if code:
+                return code
         return _enable(directory)
     if args.command == 'disable':
         return _disable(directory)
@@ -111,6 +120,12 @@ def _status(directory, import_check=True):
         versions['Theano'] = 'Theano-PyMC %s' % _variant.THEANO_PYMC.version
     for name, version in versions.items():
         rows.append((name, version or 'not installed'))
+    theano = versions['Theano'] is not None
+    if not _build.sdist_builds():
+        build_row, build_todo = _build.status_row(installed=theano)
+        rows.append(('Theano build', build_row))
+        if build_todo and versions['Lasagne']:
+            todo.append(build_todo)
     state = _site.state(directory)
     if state == 'enabled':
         rows.append(('compat', 'enabled (%s)' % directory))
@@ -120,7 +135,6 @@ def _status(directory, import_check=True):
         todo.append('refresh the hook: python -m lasagne_reg.compat enable')
     else:
         rows.append(('compat', 'not enabled'))
-    theano = versions['Theano'] is not None
     if theano and state == 'disabled':
         todo.append('enable compat once for this environment: python -m '
                     'lasagne_reg.compat enable (or call '
@@ -146,8 +160,9 @@ def _status(directory, import_check=True):
         rows.append(('import', 'nothing to check: Theano is not installed '
                      '(compat concerns Theano 1.0.5 and Lasagne only)'))
         if versions['Lasagne']:
-            todo.append('Lasagne needs Theano: pip install '
-                        "'lasagne_reg[theano]'")
+            if _build.sdist_builds():
+                todo.append('Lasagne needs Theano: pip install '
+                            "'lasagne_reg[theano]'")
             code = 1
     probe = None
     if theano and import_check:

@@ -19,6 +19,9 @@
   ``theano.gpuarray.linalg``): without it no ``theano.scan`` compiles on
   numpy 2, and so no RNN layer and no ``theano.gradient.hessian``.
 
+* On Python 3.12+, ``distutils``, ``numpy.distutils`` and ``imp``, where
+  missing: see ``_py312.py``.
+
 These modules are served by a finder placed last on ``sys.meta_path``: it
 answers only for those names, and only when nothing else provides them.
 
@@ -42,7 +45,7 @@ import warnings
 
 import numpy as np
 
-from . import _variant
+from . import _py312, _variant
 
 DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
@@ -192,6 +195,7 @@ def install_modules():
         wanted[PKG_RESOURCES] = make_pkg_resources
     if not _has_module(NUMPY_LINALG):
         wanted[NUMPY_LINALG] = make_numpy_linalg
+    wanted.update(_py312.modules())
     served = finder()
     added = []
     for name, maker in wanted.items():
