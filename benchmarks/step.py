@@ -370,12 +370,13 @@ def run_pytensor_net(name, shape, opts):
     for fn in steps.values():
         fn(xb, yb)            # the JIT compiles on the first call
     print('%s (PyTensor, no Lasagne): %s, %d weights; built, compiled and '
-          'run once in %.1f s (mode %s)' % (
+          'run once in %.1f s (default linker: %s)' % (
               name, '-'.join(str(v) for v in (shape[0],) + tuple(shape[1])
                              + (shape[2],)) if len(shape[1]) <= 6 else
               '%d-%dx%d-%d' % (shape[0], len(shape[1]), shape[1][0],
                                shape[2]), len(weights),
-              time.perf_counter() - start, pytensor.config.mode),
+              time.perf_counter() - start, type(
+                  pytensor.compile.mode.get_default_mode().linker).__name__),
           flush=True)
     fns = {v: (lambda f=f: f(xb, yb)) for v, f in steps.items()}
     times = _timing.interleave(fns, opts.rounds, min_time=opts.min_time,
