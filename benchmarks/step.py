@@ -346,6 +346,8 @@ def count_instructions(net, opts):
             done.returncode, done.stderr.strip()[-1500:]))
         return None
     counts = _callgrind.totals(out_dir)
+    import shutil
+    shutil.rmtree(out_dir, ignore_errors=True)
     per = {}
     for label, total in counts:
         per.setdefault(label, []).append(total)
