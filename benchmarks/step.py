@@ -55,6 +55,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _callgrind  # noqa: E402
 import _stack  # noqa: E402
 import _timing  # noqa: E402
 
@@ -86,7 +87,7 @@ def build_network(shape, batch, seed=0):
                       nonlinearity=lasagne.nonlinearities.softmax)
 
 
-def compile_steps(net, coef, lr, mode):
+def compile_steps(net, coef, lr, mode, variants=VARIANTS):
     """{variant: theano function (x, y) -> loss}, and compile seconds."""
     import lasagne
     import lasagne.regularization as theirs
@@ -103,7 +104,7 @@ def compile_steps(net, coef, lr, mode):
     coef_c = np.float32(coef)
     lr_c = np.float32(lr)
     steps, seconds = {}, {}
-    for variant in VARIANTS:
+    for variant in variants:
         start = time.perf_counter()
         if variant == 'ideal':
             grads = theano.grad(loss, params)
@@ -242,6 +243,157 @@ def run_net(name, shape, opts, mode):
     print('  median seconds per call: %s' % ', '.join(
         '%s %s' % (v, _timing.seconds(float(np.median(samples[v]))).strip())
         for v in list(VARIANTS) + ['numpy'] if samples.get(v)), flush=True)
+    if opts.instructions:
+        result['instructions ours/none'] = count_instructions(name, opts)
+    return result
+
+
+# -- PyTensor: a plain MLP, no Lasagne -----------------------------------------
+
+def pytensor_steps(shape, batch, coef, lr, seed=0):
+    """{'none', 'ours'}: SGD steps of a plain PyTensor MLP (no Lasagne), in
+    PyTensor's default mode; and its weights.
+
+    The same network as Lasagne's (``shape``: inputs, hidden widths,
+    outputs; rectify, softmax, categorical cross-entropy, Glorot-uniform
+    weights with gain sqrt(2), zero biases), written with PyTensor alone;
+    *ours* adds ``coef * sum(lasagne_reg.regularization.l2(W))``.
+    """
+    import numpy as np
+    import pytensor
+    import pytensor.tensor as pt
+    from pytensor.tensor.special import softmax
+
+    import lasagne_reg.regularization as ours
+    rng = np.random.default_rng(seed)
+    x, y = pt.matrix('x', dtype='float32'), pt.ivector('y')
+    sizes = (shape[0],) + tuple(shape[1]) + (shape[2],)
+    params, weights, h = [], [], x
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        bound = np.sqrt(2.0) * np.sqrt(6.0 / (n_in + n_out))
+        W = pytensor.shared(rng.uniform(-bound, bound, (n_in, n_out))
+                            .astype(np.float32), name='W%d' % i)
+        b = pytensor.shared(np.zeros(n_out, np.float32), name='b%d' % i)
+        params += [W, b]
+        weights.append(W)
+        h = pt.dot(h, W) + b
+        h = softmax(h, axis=1) if i == len(sizes) - 2 else pt.maximum(h, 0)
+    loss = -pt.mean(pt.log(h[pt.arange(y.shape[0]), y]))
+    lr_c, coef_c = np.float32(lr), np.float32(coef)
+    steps = {}
+    for variant in ('none', 'ours'):
+        total = loss
+        if variant == 'ours':
+            total = loss + coef_c * ours.apply_penalty(weights, ours.l2)
+        grads = pytensor.grad(total, params)
+        updates = [(p, p - lr_c * g) for p, g in zip(params, grads)]
+        steps[variant] = pytensor.function([x, y], total, updates=updates)
+    return steps, weights
+
+
+def _steps_for(backend, shape, opts):
+    """{variant: step function (x, y)} of `backend`: none and ours."""
+    if backend == 'pytensor':
+        return pytensor_steps(shape, opts.batch, opts.coef, opts.lr)[0]
+    import theano
+    net = build_network(shape, opts.batch)
+    steps, _ = compile_steps(net, opts.coef, opts.lr,
+                             _stack.compile_mode('theano/c'),
+                             variants=('none', 'ours'))
+    del theano
+    return steps
+
+
+def _batch(shape, batch):
+    import numpy as np
+    rng = np.random.default_rng(2)
+    xb = rng.standard_normal((batch, shape[0]), dtype=np.float32)
+    yb = rng.integers(0, shape[2], batch).astype(np.int32)
+    return xb, yb
+
+
+def count_worker(opts):
+    """Under callgrind: one step of none and of ours, counted, twice."""
+    nets = SMOKE_NETS if opts.smoke else NETS
+    shape = nets[opts.count_worker]
+    steps = _steps_for(opts.backend, shape, opts)
+    xb, yb = _batch(shape, opts.batch)
+    for fn in steps.values():        # compiled, warm: not counted
+        fn(xb, yb)
+        fn(xb, yb)
+    for _ in range(2):
+        for variant in ('none', 'ours'):
+            _callgrind.count(variant, lambda f=steps[variant]: f(xb, yb))
+    return 0
+
+
+def count_instructions(net, opts):
+    """ours/none of the instructions of one step (callgrind), printed."""
+    import subprocess
+    import tempfile
+    why = _callgrind.available()
+    if why:
+        print('  instructions: not counted (%s)' % why)
+        return None
+    out_dir = tempfile.mkdtemp(prefix='lasagne_reg_step_cg_')
+    argv = [os.path.abspath(__file__), '--backend', opts.backend,
+            '--count-worker', net, '--batch', str(opts.batch),
+            '--coef', str(opts.coef), '--lr', str(opts.lr),
+            '--blas', opts.blas] + (['--smoke'] if opts.smoke else []) + \
+        (['--compiledir', opts.compiledir] if opts.compiledir else [])
+    cmd, env = _callgrind.command(argv, out_dir)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode:
+        print('  instructions: the callgrind run failed (%d): %s' % (
+            done.returncode, done.stderr.strip()[-1500:]))
+        return None
+    counts = _callgrind.totals(out_dir)
+    import shutil
+    shutil.rmtree(out_dir, ignore_errors=True)
+    per = {}
+    for label, total in counts:
+        per.setdefault(label, []).append(total)
+    ratio = float(per['ours'][0]) / per['none'][0]
+    print('  instructions of one step (callgrind, %.0f s; OPENBLAS and '
+          'kernel threads 1): none %s, ours %s; ours/none %.4f (again: '
+          '%.4f)' % (time.perf_counter() - start,
+                     ' / '.join(f'{v:,}' for v in per['none']),
+                     ' / '.join(f'{v:,}' for v in per['ours']),
+                     ratio, float(per['ours'][1]) / per['none'][1]),
+          flush=True)
+    return ratio
+
+
+def run_pytensor_net(name, shape, opts):
+    """Wall-clock ours/none of the plain PyTensor MLP, default mode."""
+    import numpy as np
+    import pytensor
+    start = time.perf_counter()
+    steps, weights = pytensor_steps(shape, opts.batch, opts.coef, opts.lr)
+    xb, yb = _batch(shape, opts.batch)
+    for fn in steps.values():
+        fn(xb, yb)            # the JIT compiles on the first call
+    print('%s (PyTensor, no Lasagne): %s, %d weights; built, compiled and '
+          'run once in %.1f s (default linker: %s)' % (
+              name, '-'.join(str(v) for v in (shape[0],) + tuple(shape[1])
+                             + (shape[2],)) if len(shape[1]) <= 6 else
+              '%d-%dx%d-%d' % (shape[0], len(shape[1]), shape[1][0],
+                               shape[2]), len(weights),
+              time.perf_counter() - start, type(
+                  pytensor.compile.mode.get_default_mode().linker).__name__),
+          flush=True)
+    fns = {v: (lambda f=f: f(xb, yb)) for v, f in steps.items()}
+    times = _timing.interleave(fns, opts.rounds, min_time=opts.min_time,
+                               max_time=opts.max_time)
+    r = _timing.ratio(times, 'ours', 'none')
+    print('  %-14s %s' % ('ours/none', _timing.format_ratio(r)), flush=True)
+    print('  median seconds per call: none %s, ours %s' % tuple(
+        _timing.seconds(float(np.median(times[v]))).strip()
+        for v in ('none', 'ours')), flush=True)
+    result = {'ours/none': [r.median, r.low, r.high, r.n]}
+    if opts.instructions:
+        result['instructions ours/none'] = count_instructions(name, opts)
     return result
 
 
@@ -271,6 +423,16 @@ def _parse(argv):
                         help='tiny networks, 3 rounds: seconds (CI)')
     parser.add_argument('--json', action='store_true',
                         help='end with one JSON line of the ratios')
+    parser.add_argument('--backend', choices=('theano', 'pytensor'),
+                        default='theano', help='theano: the Lasagne MLPs '
+                        'on Theano C (default); pytensor: the same MLPs '
+                        'written in plain PyTensor, in its default mode '
+                        '(ours/none only)')
+    parser.add_argument('--instructions', action='store_true',
+                        help='also count the instructions of one step of '
+                        'none and of ours under valgrind --tool=callgrind '
+                        '(deterministic; minutes per network)')
+    parser.add_argument('--count-worker', help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -278,7 +440,17 @@ def main(argv=None):
     opts = _parse(argv)
     if opts.smoke:
         opts.rounds, opts.batch = 3, 8
-    mode_name = 'theano/c'
+    mode_name = 'theano/c' if opts.backend == 'theano' else 'pytensor/numba'
+    if opts.count_worker:
+        # scipy.stats' boost ufuncs fail to initialise under valgrind
+        # (SystemError, not ImportError); Theano imports scipy.stats for its
+        # scipy-based scalar ops (none in these steps) and does without
+        # them on an ImportError
+        sys.modules['scipy.stats'] = None
+        _stack.configure(mode_name, opts.compiledir, opts.blas)
+        return count_worker(opts)
+    if opts.backend == 'pytensor':
+        return main_pytensor(opts)
     if not _stack.available([mode_name])[0]:
         print('nothing to measure: Theano is not installed in %s'
               % sys.prefix)
@@ -303,6 +475,26 @@ def main(argv=None):
     for name in opts.nets:
         results[name] = run_net(name, nets[name], opts,
                                 _stack.compile_mode(mode_name))
+    if opts.json:
+        print(json.dumps(results))
+    return 0
+
+
+def main_pytensor(opts):
+    if not _stack.available(['pytensor/numba'])[0]:
+        print('nothing to measure: PyTensor (with Numba) is not installed '
+              'in %s' % sys.prefix)
+        return 2
+    _stack.configure('pytensor/numba', opts.compiledir, opts.blas)
+    print('lasagne_reg training-step benchmark: %s' % _stack.versions_line())
+    print(_stack.machine_line())
+    print('float32, batch %d, l2 coefficient %g, SGD lr %g, PyTensor\'s '
+          'default mode; median of ratios of adjacent pairs (10-90 '
+          'percentile, pairs)' % (opts.batch, opts.coef, opts.lr),
+          flush=True)
+    nets = SMOKE_NETS if opts.smoke else NETS
+    results = {name: run_pytensor_net(name, nets[name], opts)
+               for name in opts.nets}
     if opts.json:
         print(json.dumps(results))
     return 0

@@ -57,9 +57,9 @@ def l1_l2(x, l1=1.0, l2=1.0):
         terms = [_ops.reduce_numeric(x, lambda a: abs(a).sum()),
                  _ops.reduce_numeric(x, lambda a: (a ** 2).sum())]
     else:
-        # the one-pass kernels of l1 and l2 (lasagne_reg._kernels)
+        # both sums from one read of x (lasagne_reg._kernels)
         x = _validate.tensor(x)
-        terms = [_kernels.l1(x), _kernels.l2(x)]
+        terms = _kernels.l1_and_l2(x)
     return _times(l1, terms[0]) + _times(l2, terms[1])
 
 

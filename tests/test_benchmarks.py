@@ -209,19 +209,38 @@ def test_step_prints_every_ratio_with_its_spread():
             min(values), rel=1e-5)
 
 
-def test_kernels_prints_ratios_to_vdot_and_errors():
+def test_kernels_prints_ratios_to_the_fastest_read_and_errors():
     out = _script('kernels.py', ['--smoke', '--modes', BACKEND + '/py'])
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
-    rows = [line for line in out.stdout.splitlines()
+    lines = out.stdout.splitlines()
+    rows = [line for line in lines
             if line.startswith(BACKEND + '/py ') and 'rel.err' in line]
     names = [line[16:31].strip() for line in rows]
-    assert names == ['numpy.vdot', 'ours l2', 'lasagne l2', 'dot l2',
-                     'ours l2 (x.T)', 'ours l1', 'lasagne l1']
-    for line in rows[1:]:
-        ratio = line.split('/vdot=')[1].split('  ')[0]
-        assert PAIRED.fullmatch(ratio), line
+    reads = [n for n in names if 'read: ' in rows[names.index(n)]]
+    # numpy.vdot always; the BLAS's dot where scipy-openblas32 is
+    # installed; one thread per CPU where there are several
+    want = ['numpy.vdot']
+    if importlib.util.find_spec('scipy_openblas32') is not None:
+        want.append('blas sdot')
+    cpus = len(os.sched_getaffinity(0))
+    if cpus > 1:
+        want.append('threads x%d' % cpus)
+    assert reads == want, out.stdout
+    assert names[len(reads):] == ['ours l2', 'lasagne l2', 'dot l2',
+                                  'ours l2 (x.T)', 'ours l1', 'lasagne l1']
+    winners = [line for line in lines if line.endswith('<- the limit')]
+    assert len(winners) == 1, out.stdout
+    winner = winners[0][16:31].strip()
+    limit = [line for line in lines
+             if line.startswith(BACKEND + '/py ') and ' limit: ' in line]
+    assert len(limit) == 1 and limit[0].split(' limit: ')[1].startswith(
+        winner + ' ('), out.stdout
+    for line in rows:
         error = float(line.split('rel.err ')[1].split()[0])
         assert error < 1e-5, line
+    for line in rows[len(reads):]:
+        ratio = line.split('/limit=')[1].split('  ')[0]
+        assert PAIRED.fullmatch(ratio), line
 
 
 def test_compile_fits_an_exponent():

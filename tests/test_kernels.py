@@ -486,7 +486,7 @@ def test_the_op_pickles_and_compares_by_kind(bk):
     assert type(again) is cls and again == op and hash(again) == hash(op)
     assert cls('l1') != op
     with pytest.raises(ValueError, match=exactly(
-            "kind: expected one of l1, l2, got 'l3'")):
+            "kind: expected one of l1, l2, l1_l2, got 'l3'")):
         cls('l3')
 
 
@@ -576,3 +576,109 @@ def test_numpy_reference_copies_no_more_than_a_chunk():
             tracemalloc.stop()
         assert total == a.size
         assert peak < a.nbytes / 2
+
+
+# -- l1 and l2 of one tensor in one read (l1_l2) ---------------------------------
+
+def _onepass_nodes(bk, f):
+    return [node for node in f.maker.fgraph.toposort()
+            if isinstance(node.op, _kernels.op_class(bk.name))]
+
+
+@pytest.mark.parametrize('mode_id, dtype', MODE_DTYPES)
+def test_l1_and_l2_of_one_read_match_numpy_and_l1_l2_bit_for_bit(
+        bk, mode_id, dtype):
+    x, y = matrix(bk, dtype), tensor3(bk, dtype)
+    views = [(v, s, n, 'x') for v, s, n in MATRIX_VIEWS] + \
+        [(v, s, n, 'y') for v, s, n in TENSOR3_VIEWS]
+    outputs = []
+    for _view_id, sym, _num, which in views:
+        t = sym(x if which == 'x' else y)
+        both = _kernels.l1_and_l2(t)
+        node = both[0].owner
+        assert both[1].owner is node and str(node.op) == \
+            'OnePassPenalty{l1_l2}' and node.inputs == [t]
+        outputs += list(both) + [reg.l1(t), reg.l2(t)]
+    f = compile_in(bk, mode_id, [x, y], outputs)
+    a, b, _ = _values(dtype, seed=11)
+    for args in [(a, b), (np.asfortranarray(a), b[:, ::-1, :])]:
+        got = iter(f(*args))
+        for view_id, _sym, num, which in views:
+            arr = num(args[0] if which == 'x' else args[1])
+            l1, l2, alone1, alone2 = (next(got) for _ in range(4))
+            for kind, value, alone in (('l1', l1, alone1),
+                                       ('l2', l2, alone2)):
+                try:
+                    assert_rounded_float64(value, kind, arr, dtype)
+                except AssertionError as error:
+                    raise AssertionError('%s of %s: %s'
+                                         % (kind, view_id, error)) from None
+                # the same sums as l1 and l2 alone, bit for bit
+                assert np.asarray(value).tobytes() == \
+                    np.asarray(alone).tobytes(), (kind, view_id)
+
+
+@pytest.mark.parametrize('mode_id', MODE_IDS)
+def test_l1_l2_penalty_is_one_node_reading_its_tensor_once(bk, mode_id):
+    from lasagne_reg import penalties
+    x = matrix(bk, 'float32')
+    p = penalties.l1_l2(x, l1=0.5, l2=0.25)
+    a = _values('float32', seed=12)[0]
+    f = compile_in(bk, mode_id, [x], p)
+    a64 = a.astype(np.float64)
+    want = np.float32(0.5) * np.float32(np.abs(a64).sum()) + \
+        np.float32(0.25) * np.float32((a64 * a64).sum())
+    np.testing.assert_allclose(f(a), want, rtol=1e-6)
+    if mode_id not in ('numba', 'jax'):
+        nodes = _onepass_nodes(bk, f)
+        assert [str(n.op) for n in nodes] == ['OnePassPenalty{l1_l2}']
+
+
+@pytest.mark.parametrize('mode_id', MODE_IDS)
+def test_l1_l2_gradients_any_output_or_both(bk, mode_id):
+    x = matrix(bk, 'float64')
+    view = x[::-1, 1:]
+    l1, l2 = _kernels.l1_and_l2(view)
+    grads = [bk.grad(0.5 * l1 + 3.0 * l2, x), bk.grad(l1, x),
+             bk.grad(l2, x), bk.grad(l1 * l2, x)]
+    f = compile_in(bk, mode_id, [x], grads)
+    a = _values('float64', seed=13)[0]
+    a[0, 1:4] = 0
+    inner = a[:, 1:]
+    sign, twice = np.zeros_like(a), np.zeros_like(a)
+    sign[:, 1:], twice[:, 1:] = np.sign(inner), 2 * inner
+    s1, s2 = np.abs(inner).sum(), (inner * inner).sum()
+    want = [0.5 * sign + 3.0 * twice, sign, twice, s2 * sign + s1 * twice]
+    for got, w in zip(f(a), want):
+        np.testing.assert_allclose(got, w, rtol=1e-12)
+
+
+def test_l1_l2_rop(bk):
+    x = vector(bk, 'float64')
+    v = vector(bk, 'float64')
+    a = np.array([0.5, -1.5, 0.0, 2.0])
+    w = np.array([1.0, 2.0, 5.0, -3.0])
+    for rop in _rops(bk).values():
+        l1, l2 = _kernels.l1_and_l2(x)
+        outs = [rop(l1, x, v), rop(l2, x, v), rop(l1 + 2 * l2, x, v)]
+        r1, r2, r12 = bk.function([x, v], outs)(a, w)
+        np.testing.assert_allclose(r1, np.dot(np.sign(a), w), rtol=1e-12)
+        np.testing.assert_allclose(r2, 2 * np.dot(a, w), rtol=1e-12)
+        np.testing.assert_allclose(
+            r12, np.dot(np.sign(a), w) + 4 * np.dot(a, w), rtol=1e-12)
+    op = _kernels.op_class(bk.name)('l1_l2')
+    assert op.R_op([x], [None]) == [None, None]
+
+
+def test_l1_l2_of_a_large_tensor_matches_numpy_in_c(bk):
+    # more than one block of the C code (blocks of 2 ** 15 elements), and a
+    # tail: the blocks' sums added in order
+    rng = np.random.default_rng(14)
+    a = rng.standard_normal(3 * 2 ** 15 + 7) + 0.5
+    x = vector(bk, 'float64')
+    f = compile_in(bk, 'c', [x], list(_kernels.l1_and_l2(x)) +
+                   [reg.l1(x), reg.l2(x)])
+    l1, l2, alone1, alone2 = f(a)
+    np.testing.assert_allclose(l1, np.abs(a).sum(), rtol=1e-13)
+    np.testing.assert_allclose(l2, np.dot(a, a), rtol=1e-13)
+    assert (l1, l2) == (alone1, alone2)

@@ -16,7 +16,7 @@ from .. import _backend
 from . import _pytensor  # imports no backend
 from ._onepass import FLOAT_DTYPES, PenaltyLogic
 
-__all__ = ['l1', 'l2', 'penalty_op']
+__all__ = ['l1', 'l2', 'l1_and_l2', 'penalty_op']
 
 # backend -> (class name, module of its C Op base, base name, module of
 # Apply); Theano's come from compat._variant, which knows Theano-PyMC's
@@ -103,3 +103,13 @@ def l1(x):
 def l2(x):
     """``sum(x ** 2)`` of the symbolic tensor `x`, in one pass."""
     return _penalty('l2', x, lambda T: T.sum(x ** 2))
+
+
+def l1_and_l2(x):
+    """``(sum(|x|), sum(x ** 2))`` of the symbolic tensor `x`: one node and
+    one pass over `x` (each bit for bit what :func:`l1` and :func:`l2`
+    give)."""
+    T = _backend.tensor_module(x)
+    if type(x.type) is T.TensorType and str(x.dtype) in FLOAT_DTYPES:
+        return tuple(penalty_op('l1_l2', x)(x))
+    return T.sum(abs(x)), T.sum(x ** 2)

@@ -1,0 +1,81 @@
+"""The C kernels give the same bits whatever their thread count.
+
+Above ``_onepass.PARALLEL_MIN`` elements a contiguous tensor is read in
+several threads; its blocks' sums are added in block order, so 1, 2, 3 or 7
+threads (``LASAGNE_REG_NUM_THREADS``, read on every call) must give the same
+bits, and that value must be numpy's float64 sum. Checked on compiled
+graphs of the C linker (Theano and Aesara C, PyTensor's CVM).
+"""
+import numpy as np
+import pytest
+
+from lasagne_reg import _kernels
+from lasagne_reg import regularization as reg
+from lasagne_reg._kernels import _onepass
+from tests._support import BACKEND
+from tests.test_kernels import matrix, vector
+
+C_MODE = {'theano': 'FAST_RUN', 'aesara': 'FAST_RUN'}.get(BACKEND)
+THREADS = ['1', '2', '3', '7']
+
+
+def _c_function(bk, inputs, outputs):
+    mode = C_MODE or bk.Mode(linker='cvm')
+    return bk.function(inputs, outputs, mode=mode)
+
+
+def _bits(values):
+    return [np.asarray(v).tobytes() for v in values]
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_same_bits_whatever_the_thread_count(bk, monkeypatch, dtype):
+    # more than the threshold, not a whole number of blocks, a mean far
+    # from zero (a sum in another order would differ in its last bits)
+    n = _onepass.PARALLEL_MIN + 3 * 2 ** 15 + 11
+    rng = np.random.default_rng(20)
+    a = (rng.standard_normal(n) + 2).astype(dtype)
+    side = 1024
+    rows = (n // side) + 1
+    b = (rng.standard_normal((rows, side)) - 1).astype(dtype)
+    x, m = vector(bk, dtype), matrix(bk, dtype)
+    outputs = [reg.l1(x), reg.l2(x)] + list(_kernels.l1_and_l2(x)) + \
+        [reg.l2(m.T), reg.l1(m)]
+    f = _c_function(bk, [x, m], outputs)
+    results = {}
+    for threads in THREADS:
+        monkeypatch.setenv('LASAGNE_REG_NUM_THREADS', threads)
+        results[threads] = _bits(f(a, b))
+    for threads in THREADS[1:]:
+        assert results[threads] == results['1'], threads
+    got = [np.frombuffer(r, dtype=dtype)[0] for r in results['1']]
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    want = [np.abs(a64).sum(), np.dot(a64, a64), np.abs(a64).sum(),
+            np.dot(a64, a64), (b64 * b64).sum(), np.abs(b64).sum()]
+    rtol = 1e-13 if dtype == 'float64' else 1e-7
+    np.testing.assert_allclose(got, want, rtol=rtol)
+    # l1_l2's sums are l1's and l2's, bit for bit
+    assert results['1'][2:4] == results['1'][:2]
+
+
+def test_blas_thread_variables_give_the_same_bits(bk, monkeypatch):
+    n = _onepass.PARALLEL_MIN + 5
+    a = (np.random.default_rng(21).standard_normal(n) + 1).astype('float32')
+    x = vector(bk, 'float32')
+    f = _c_function(bk, [x], [reg.l2(x), reg.l1(x)])
+    monkeypatch.delenv('LASAGNE_REG_NUM_THREADS', raising=False)
+    seen = []
+    for name, value in [('OPENBLAS_NUM_THREADS', '1'),
+                        ('OPENBLAS_NUM_THREADS', '2'),
+                        ('OMP_NUM_THREADS', '3'),
+                        ('OPENBLAS_NUM_THREADS', 'many')]:
+        for other in ('OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS',
+                      'OMP_NUM_THREADS'):
+            monkeypatch.delenv(other, raising=False)
+        monkeypatch.setenv(name, value)
+        seen.append(_bits(f(a)))
+    assert all(s == seen[0] for s in seen)
+    a64 = a.astype(np.float64)
+    np.testing.assert_allclose(
+        [np.frombuffer(s, dtype='float32')[0] for s in seen[0]],
+        [np.dot(a64, a64), np.abs(a64).sum()], rtol=1e-7)
