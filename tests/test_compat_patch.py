@@ -1,4 +1,5 @@
 """compat/_patch.py: replacing attributes of modules, now or after import."""
+import importlib
 import sys
 import textwrap
 
@@ -25,7 +26,10 @@ def fresh_module(tmp_path, monkeypatch):
         def answer():
             return 42
     '''))
-    monkeypatch.syspath_prepend(str(tmp_path))
+    # not monkeypatch.syspath_prepend: it calls pkg_resources when that is
+    # imported, and on setuptools 82+ compat serves a minimal one
+    monkeypatch.setattr(sys, 'path', [str(tmp_path)] + sys.path)
+    importlib.invalidate_caches()
     yield name
     _patch.restore(_patch.Patch(name + suffix, attribute, None, '')
                    for suffix in ('', '_absent')
