@@ -163,6 +163,7 @@ def test_sdist_builds_only_before_python_312(version, builds):
     assert _build.sdist_builds(version) is builds
 
 
+@pytest.mark.lasagne   # asserts this environment's Theano
 def test_needed_only_on_312_without_theano(monkeypatch):
     import importlib.metadata
     assert _build.theano_installed()        # this test environment's

@@ -264,6 +264,7 @@ def test_nothing_is_served_for_a_module_already_imported(monkeypatch):
 
 # -- Theano on this interpreter ----------------------------------------------
 
+@pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_a_compiled_graph_matches_numpy(bk):
     T = bk.T
     x = T.dmatrix('x')
@@ -305,6 +306,7 @@ def _np_conv_valid_flipped(x, w):
     return out
 
 
+@pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_lasagne_conv_pool_dropout_network_trains_a_step(bk, L):
     import lasagne
     theano, T = bk.root, bk.T
@@ -360,6 +362,7 @@ def _trains(theano, lasagne, L, out, inputs, values, y, Y, penalty=0):
     return after < before
 
 
+@pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_lasagne_recurrent_network_trains_a_step(bk, L):
     import lasagne
 
@@ -396,17 +399,9 @@ def test_lasagne_recurrent_network_trains_a_step(bk, L):
                    T.ivector('y'), Y, 1e-4 * penalty)
 
 
-# AdvancedIncSubtensor1 (the gradient of W[idx]) has C code that numpy 2's
-# C API no longer compiles (PyArrayMapIterObject); compat/_cops.py (another
-# branch) replaces it. Until that module exists, this test is an expected
-# failure on numpy 2, and strict: once _cops is there, it must pass.
-_COPS_MISSING = (int(np.__version__.split('.')[0]) >= 2 and
-                 importlib.util.find_spec('lasagne_reg.compat._cops') is None)
-
-
-@pytest.mark.xfail(_COPS_MISSING, strict=True, reason='numpy 2: '
-                   'AdvancedIncSubtensor1 C code (compat/_cops.py, not on '
-                   'this branch)')
+# the gradient of W[idx] is AdvancedIncSubtensor1, whose C code compat
+# rewrites for numpy 2's C API (compat/_cops.py)
+@pytest.mark.lasagne
 def test_lasagne_embedding_network_trains_a_step(bk, L):
     import lasagne
     theano, T = bk.root, bk.T
