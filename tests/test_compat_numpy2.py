@@ -37,10 +37,13 @@ def _reference_python():
 
 def _flags_with_compiledir(compiledir):
     """THEANO_FLAGS of this process, with another base_compiledir (C code
-    compiled against numpy 1 and 2 must not share a cache)."""
+    compiled against numpy 1 and 2 must not share a cache), and without the
+    C and BLAS flags compat set here for numpy 2 (the reference's own
+    install() sets numpy 1's; numpy 2's macros break numpy 1's headers)."""
     flags = [f for f in os.environ.get('THEANO_FLAGS', '').split(',')
              if f.strip() and f.split('=')[0].strip() not in
-             ('base_compiledir', 'compiledir')]
+             ('base_compiledir', 'compiledir', 'gcc.cxxflags',
+              'blas.ldflags')]
     return ','.join(['base_compiledir=' + compiledir] + flags)
 
 
@@ -408,3 +411,14 @@ def test_status_prints_the_patched_row(tmp_path):
     patched = [value for name, value in rows if name == 'patched']
     from lasagne_reg.compat import _cli
     assert patched == [_cli._patched_row(np.__version__, None)], proc.stdout
+
+
+def test_no_patches_for_theano_pymc(monkeypatch):
+    # written and checked against Theano 1.0.5's code only
+    from lasagne_reg.compat import _cops, _variant
+    monkeypatch.setattr(_variant, 'installed', lambda: _variant.THEANO_PYMC)
+    assert _numpy2.patches() == []
+    assert _cops.patches(numpy_version='2.4.6') == []
+    monkeypatch.setattr(_variant, 'installed', lambda: _variant.THEANO)
+    assert _cops.patches(numpy_version='2.4.6') != []
+    assert (_numpy2.patches() != []) is NUMPY2

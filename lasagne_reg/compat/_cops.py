@@ -45,6 +45,7 @@ import re
 
 import numpy as np
 
+from . import _variant
 from ._patch import Patch
 
 __all__ = ['patches']
@@ -59,10 +60,12 @@ _RAVEL_AXIS = int(np.iinfo(np.intc).min)
 
 
 def patches(numpy_version=None):
-    """The Patch list for the installed numpy: empty before numpy 2."""
+    """The Patch list for the installed numpy: empty before numpy 2, and
+    for Theano-PyMC."""
     version = np.__version__ if numpy_version is None else numpy_version
-    if int(version.split('.')[0]) < 2:
-        return []
+    if (int(version.split('.')[0]) < 2
+            or _variant.installed() is _variant.THEANO_PYMC):
+        return []       # Theano-PyMC's Ops: not what these were written for
     subtensor, basic, extra = ('theano.tensor.subtensor',
                                'theano.tensor.basic',
                                'theano.tensor.extra_ops')
