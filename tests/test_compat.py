@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg import compat
-from lasagne_reg.compat import _blas, _shims
+from lasagne_reg.compat import _blas, _py312, _shims
 from tests._compat_support import NO_BLAS, NP2, cache_flags, fresh_finders, linalg_served
 from tests._support import last_json, run_python
 
@@ -299,15 +299,19 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     before_theano.delattr(np, 'product')
     before_theano.delattr(np, 'sctype2char')
     fresh = fresh_finders(before_theano)
+    # Python 3.12+: distutils, numpy.distutils and imp where nothing else
+    # provides them yet (none on 3.11; compat/_py312.py)
+    stand_ins = list(_py312.modules())
     report = _install_quietly()
     assert report.numpy_aliases == ['product', 'sctype2char']
     assert np.product is np.prod
     assert np.sctype2char(np.float64) == 'd'
     assert np.sctype2char('float32') == 'f'
     assert report.modules == ['theano.tensor.signal.downsample'] + \
-        linalg_served() + [_shims.SCAN_C_LOOP + ' (refused)']
+        linalg_served() + stand_ins + [_shims.SCAN_C_LOOP + ' (refused)']
     assert set(fresh[_shims.CompatFinder].makers) == \
-        {'theano.tensor.signal.downsample'} | set(linalg_served())
+        {'theano.tensor.signal.downsample'} | set(linalg_served()) | \
+        set(stand_ins)
     assert report.changed
     assert _install_quietly().numpy_aliases == []
 
