@@ -3,6 +3,7 @@ import importlib.machinery
 import os
 
 import numpy as np
+import pytest
 
 from lasagne_reg.compat import _flags, _shims
 
@@ -32,3 +33,16 @@ def linalg_served():
     found = importlib.machinery.PathFinder.find_spec(
         'numpy.linalg.linalg', list(np.linalg.__path__))
     return [] if found is not None else ['numpy.linalg.linalg']
+
+
+def reference_python():
+    """The Theano-on-numpy-1.23.5 interpreter the numpy-2 tests compare
+    with: LASAGNE_REG_REFERENCE_PYTHON, by default the checkout's
+    .venv/bin/python. A missing one fails the test, never skips it."""
+    path = os.environ.get('LASAGNE_REG_REFERENCE_PYTHON',
+                          os.path.join(ROOT, '.venv', 'bin', 'python'))
+    if not os.path.exists(path):
+        pytest.fail('the numpy-1.23.5 reference interpreter %s is missing: '
+                    'run "make .venv/.installed" or set '
+                    'LASAGNE_REG_REFERENCE_PYTHON' % path)
+    return path

@@ -7,13 +7,8 @@ and with the same graph evaluated by the numpy-1.23.5 interpreter in a
 subprocess: LASAGNE_REG_REFERENCE_PYTHON, by default the checkout's
 .venv/bin/python (``make .venv/.installed``). A missing reference fails the
 run; it is never skipped.
-
-The subprocess helper is private here until tests/_support.py has a shared
-``run_python`` (tidy's).
 """
-import json
 import os
-import subprocess
 import warnings
 
 import numpy as np
@@ -21,10 +16,11 @@ import pytest
 
 from lasagne_reg.compat import _cops, _patch, _shims
 from tests import _cops_corpus as corpus
+from tests._compat_support import ROOT, reference_python
+from tests._support import last_json, run_python
 
 pytestmark = pytest.mark.lasagne
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 
 # complex arithmetic in Theano's C++ has its own formulas (naive division,
@@ -39,34 +35,17 @@ _COMPLEX_ARITHMETIC = {'complex128_div', 'complex128_mul_add', 'complex64_sub_ne
               'float_to_complex64_cast', 'complex128_abs'}
 
 
-def _reference_python():
-    path = os.environ.get('LASAGNE_REG_REFERENCE_PYTHON',
-                          os.path.join(ROOT, '.venv', 'bin', 'python'))
-    if not os.path.exists(path):
-        pytest.fail('the numpy-1.23.5 reference interpreter %s is missing: '
-                    'run "make .venv/.installed" or set '
-                    'LASAGNE_REG_REFERENCE_PYTHON' % path)
-    return path
-
-
-def _run_python(python, args):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    env.pop('LASAGNE_REG_BACKEND', None)
-    # the reference keeps its own compile cache (a numpy-1 one)
-    env['THEANO_FLAGS'] = 'base_compiledir=%s' % os.path.join(
-        ROOT, '.cache', 'theano')
-    out = subprocess.run([python] + args, env=env, cwd=ROOT,
-                         capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr[-4000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope='module')
 def reference():
     """The corpus evaluated by Theano on numpy 1.23.5."""
-    result = _run_python(_reference_python(),
-                         ['-m', 'tests._cops_corpus'] +
-                         [case.name for case in corpus.CASES])
+    # the reference keeps its own compile cache (a numpy-1 one)
+    result = last_json(run_python(
+        '-m', 'tests._cops_corpus', *[case.name for case in corpus.CASES],
+        python=reference_python(),
+        env={'THEANO_FLAGS': 'base_compiledir=%s' % os.path.join(
+            ROOT, '.cache', 'theano')}))
     assert result['numpy'] == '1.23.5', result['numpy']
     return result['results']
 

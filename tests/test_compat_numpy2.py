@@ -18,10 +18,10 @@ import pytest
 
 from lasagne_reg import compat
 from lasagne_reg.compat import _numpy2, _patch
+from tests._compat_support import ROOT, reference_python
 
 pytestmark = pytest.mark.lasagne
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 
 # one case for each measure, and the literals of the issue
@@ -30,9 +30,6 @@ MEASURED = ['f64 * 0.1', 'f64 * 3.4e39', 'f64 * 1e-310', 'i32 * 300',
             'cast constant 300 int8', 'grad 0.1 l2', 'mrg uniform']
 
 
-def _reference_python():
-    return os.environ.get('LASAGNE_REG_REFERENCE_PYTHON',
-                          os.path.join(ROOT, '.venv', 'bin', 'python'))
 
 
 def _flags_with_compiledir(compiledir):
@@ -86,12 +83,8 @@ class _Corpus:
 def reference_run():
     """The reference corpus, started at once (it runs while this process
     evaluates its own)."""
-    python = _reference_python()
-    assert os.path.exists(python), (
-        'the reference interpreter (Theano on numpy 1.23.5) is missing: %s; '
-        'build it with "make .venv/.installed" or point '
-        'LASAGNE_REG_REFERENCE_PYTHON at one' % python)
-    return _Corpus(python, compiledir=os.path.join(ROOT, '.cache', 'theano'))
+    return _Corpus(reference_python(),
+                   compiledir=os.path.join(ROOT, '.cache', 'theano'))
 
 
 @pytest.fixture(scope='module')
