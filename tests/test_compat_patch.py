@@ -1,5 +1,4 @@
 """compat/_patch.py: replacing attributes of modules, now or after import."""
-import importlib
 import sys
 import textwrap
 
@@ -26,10 +25,7 @@ def fresh_module(tmp_path, monkeypatch):
         def answer():
             return 42
     '''))
-    # not monkeypatch.syspath_prepend: it calls pkg_resources when that is
-    # imported, and on setuptools 82+ compat serves a minimal one
-    monkeypatch.setattr(sys, 'path', [str(tmp_path)] + sys.path)
-    importlib.invalidate_caches()
+    monkeypatch.syspath_prepend(str(tmp_path))
     yield name
     _patch.restore(_patch.Patch(name + suffix, attribute, None, '')
                    for suffix in ('', '_absent')

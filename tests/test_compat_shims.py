@@ -10,6 +10,7 @@ import pytest
 
 from lasagne_reg.compat import _shims
 from tests._compat_support import fresh_finders, linalg_served
+from tests._support import last_json, run_python
 
 
 def test_numpy_names_theano_uses_are_present():
@@ -190,6 +191,85 @@ def test_restoring_aliases_sets_only_the_missing_ones(monkeypatch):
     assert _shims.restore_numpy_aliases() == []
 
 
+ONLY_OLD = 'lasagne_reg_test_module_for_old_code'
+
+
+@pytest.mark.parametrize('importer, served', [
+    ('lasagne', True), ('lasagne.layers.dense', True), ('theano', True),
+    ('theano.gpuarray.linalg', True), ('lasagne_reg', False),
+    ('lasagnette', False), ('__main__', False), ('nolearn.lasagne', False)])
+def test_old_code_only_modules_are_served_to_lasagne_and_theano_only(
+        monkeypatch, importer, served):
+    # through the real import system (importlib's frames are skipped)
+    fresh = fresh_finders(monkeypatch)[_shims.CompatFinder]
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path) + [fresh])
+    monkeypatch.setattr(_shims, 'FOR_OLD_CODE_ONLY', {ONLY_OLD})
+    fresh.makers[ONLY_OLD] = lambda: _shims.types.ModuleType(ONLY_OLD, 'x')
+    monkeypatch.delitem(sys.modules, ONLY_OLD, raising=False)
+    space = {'__name__': importer}
+    if served:
+        exec('import %s as got' % ONLY_OLD, space)
+        assert space['got'].__doc__ == 'x'
+        sys.modules.pop(ONLY_OLD)
+    else:
+        with pytest.raises(ModuleNotFoundError) as missing:
+            exec('import %s' % ONLY_OLD, space)
+        assert missing.value.name == ONLY_OLD
+
+
+def test_the_pkg_resources_stand_in_says_what_it_is(monkeypatch):
+    pkg = _shims.make_pkg_resources()
+    assert pkg.fixup_namespace_packages('/some/path') is None
+    assert pkg.fixup_namespace_packages('/some/path', 'parent') is None
+    with pytest.raises(AttributeError) as missing:
+        _ = pkg.require
+    assert str(missing.value) == (
+        "module 'pkg_resources' is lasagne_reg.compat's stand-in for Lasagne "
+        "0.1 and Theano (this setuptools no longer ships pkg_resources): it "
+        "has get_distribution, DistributionNotFound and "
+        "fixup_namespace_packages, not 'require' (code that needs it needs "
+        "setuptools<82)")
+    monkeypatch.setitem(sys.modules, 'pkg_resources', pkg)
+    with pytest.raises(ImportError) as missing:
+        exec('from pkg_resources import require', {})
+    assert "cannot import name 'require'" in str(missing.value)
+
+
+@pytest.mark.lasagne
+def test_other_code_sees_pkg_resources_as_without_compat():
+    # setuptools 82+ (.venv-numpy2): other code's "import pkg_resources"
+    # fails as it would without compat, Lasagne gets the stand-in, and
+    # pytest's syspath_prepend (which calls pkg_resources once imported)
+    # still works; with an older setuptools the real one serves everyone
+    out = run_python(code='''
+        import importlib.util, json, sys
+        real = importlib.util.find_spec('pkg_resources') is not None
+        import lasagne_reg.compat
+        lasagne_reg.compat.install()
+        try:
+            import pkg_resources
+            plain = 'imported'
+        except ImportError as exc:
+            plain = type(exc).__name__
+        sys.modules.pop('pkg_resources', None)
+        import lasagne
+        from _pytest.monkeypatch import MonkeyPatch
+        patch = MonkeyPatch()
+        patch.syspath_prepend('.')
+        patch.undo()
+        print(json.dumps([real, plain, lasagne.__version__,
+                          sys.modules['pkg_resources'].__doc__]))
+    ''')
+    real, plain, version, doc = last_json(out)
+    assert version == '0.1'
+    stand_in = 'Provided by lasagne_reg.compat: the get_distribution of ' \
+        'old setuptools.'
+    if real:
+        assert (plain, doc == stand_in) == ('imported', False)
+    else:
+        assert (plain, doc) == ('ModuleNotFoundError', stand_in)
+
+
 def test_shim_modules_say_who_provides_them():
     downsample = _shims.make_downsample()
     assert downsample.__name__ == 'theano.tensor.signal.downsample'
@@ -226,7 +306,12 @@ def test_the_finder_serves_its_modules_through_import(monkeypatch):
         "Python instead")
     assert refusal.value.name == _shims.SCAN_C_LOOP    # as import names it
     assert refused.find_spec('theano.scan_module.scan_op') is None
-    spec = fresh.find_spec('pkg_resources')
+    # asked by this test module: not served (only Lasagne and Theano get it)
+    assert fresh.find_spec('pkg_resources') is None
+    asked = {'finder': fresh}
+    exec("spec = finder.find_spec('pkg_resources')",
+         dict(asked, __name__='lasagne'), asked)
+    spec = asked['spec']
     assert spec.name == 'pkg_resources' and spec.loader is fresh
     module = util.module_from_spec(spec)
     spec.loader.exec_module(module)

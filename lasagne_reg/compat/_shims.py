@@ -13,7 +13,14 @@
 * ``pkg_resources`` (gone from setuptools 82, imported by Lasagne 0.1's
   ``__init__`` for its version; ``DistributionNotFound`` is caught by
   Theano's ``gpuarray``), on top of :mod:`importlib.metadata`, only when
-  setuptools does not ship it.
+  setuptools does not ship it, and only to Lasagne and Theano: any other
+  importer gets the ImportError it would get without compat, so code that
+  tries ``import pkg_resources`` and falls back keeps falling back. Where
+  Lasagne has imported it, it is in ``sys.modules`` for everyone, so it also
+  has ``fixup_namespace_packages`` (a no-op: no namespace package was
+  declared through it; pytest's ``monkeypatch.syspath_prepend`` calls it),
+  and asking it for anything else raises an AttributeError that says what
+  it is.
 * ``numpy.linalg.linalg`` (private since numpy 2.0, gone in 2.4), whose
   ``LinAlgError`` Theano's scan rewrites import (through
   ``theano.gpuarray.linalg``): without it no ``theano.scan`` compiles on
@@ -51,6 +58,9 @@ DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
 NUMPY_LINALG = 'numpy.linalg.linalg'
 SCAN_C_LOOP = 'theano.scan_module.scan_perform_ext'
+# served only to the packages that need them (see _imported_by_old_code)
+FOR_OLD_CODE_ONLY = {PKG_RESOURCES}
+OLD_CODE = ('lasagne', 'theano')
 
 
 class _Cast:
@@ -124,12 +134,41 @@ def make_numpy_linalg():
     return module
 
 
+def _fixup_namespace_packages(path_item, parent=None):
+    """``pkg_resources.fixup_namespace_packages``: nothing to do, since no
+    namespace package was declared through this module."""
+
+
+def _pkg_resources_getattr(name):
+    raise AttributeError(
+        "module 'pkg_resources' is lasagne_reg.compat's stand-in for Lasagne "
+        "0.1 and Theano (this setuptools no longer ships pkg_resources): it "
+        "has get_distribution, DistributionNotFound and "
+        "fixup_namespace_packages, not %r (code that needs it needs "
+        "setuptools<82)" % name)
+
+
 def make_pkg_resources():
     module = types.ModuleType(PKG_RESOURCES, 'Provided by lasagne_reg.compat:'
                               ' the get_distribution of old setuptools.')
     module.get_distribution = _get_distribution
     module.DistributionNotFound = DistributionNotFound
+    module.fixup_namespace_packages = _fixup_namespace_packages
+    module.__getattr__ = _pkg_resources_getattr
     return module
+
+
+def _imported_by_old_code():
+    """Whether the code importing (or asking find_spec) is Lasagne's or
+    Theano's: the first frame outside importlib and this module."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_globals.get('__name__', '')
+        if not (name.startswith(('importlib', '_frozen_importlib'))
+                or name == __name__):
+            return name.split('.')[0] in OLD_CODE
+        frame = frame.f_back
+    return False
 
 
 class CompatFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -143,7 +182,8 @@ class CompatFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self.makers = {}
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname not in self.makers:
+        if fullname not in self.makers or (
+                fullname in FOR_OLD_CODE_ONLY and not _imported_by_old_code()):
             return None
         return importlib.machinery.ModuleSpec(fullname, self)
 
