@@ -224,6 +224,9 @@ def environment(test_map):
         cache = 'base_compiledir=' + os.path.join(ROOT, '.cache', 'theano')
         env['THEANO_FLAGS'] = ','.join(f for f in (cache, flags) if f)
     env['PYTHONDONTWRITEBYTECODE'] = '1'
+    # the numpy-2 tests' reference (Theano on numpy 1.23.5): this virtualenv,
+    # which has those pins; the copy under .cache/mutation has no .venv
+    env.setdefault('LASAGNE_REG_REFERENCE_PYTHON', sys.executable)
     return env
 
 
