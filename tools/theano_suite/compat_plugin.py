@@ -6,18 +6,25 @@ module is imported:
 * it calls :func:`lasagne_reg.compat.install`, as a user's script would;
 * it gives ``numpy.testing`` a ``dec`` module when numpy lacks it (numpy
   removed its nose decorators in 1.25/2.0; Theano's tests import
-  ``numpy.testing.dec`` for ``dec.skipif``). This stand-in is for the
-  tests only: compat never installs it.
+  ``numpy.testing.dec`` for ``dec.skipif``);
+* it gives numpy ``np.float`` (the builtin ``float``, as numpy 1.23.5 has
+  it) when numpy lacks it (removed in 1.24): eight calls in Theano's tests
+  (``compile/tests/test_shared.py``, ``tensor/tests/test_basic.py``) use
+  it, and no line of Theano's library does.
+
+These stand-ins are for the tests only: compat never installs them.
 """
 import functools
 import types
 import unittest
+import warnings
 
 import lasagne_reg.compat
 
 lasagne_reg.compat.install()
 
-import numpy.testing  # noqa: E402  (after install, as Theano sees it)
+import numpy  # noqa: E402  (after install, as Theano sees it)
+import numpy.testing  # noqa: E402
 
 
 def _skipif(skip_condition, msg=None):
@@ -38,3 +45,10 @@ def _skipif(skip_condition, msg=None):
 
 if not hasattr(numpy.testing, 'dec'):
     numpy.testing.dec = types.SimpleNamespace(skipif=_skipif)
+
+
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore', DeprecationWarning)   # numpy 1.20-1.23
+    has_float = hasattr(numpy, 'float')
+if not has_float:
+    numpy.float = float
