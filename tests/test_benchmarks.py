@@ -227,7 +227,8 @@ def test_kernels_prints_ratios_to_the_fastest_read_and_errors():
         want.append('threads x%d' % cpus)
     assert reads == want, out.stdout
     assert names[len(reads):] == ['ours l2', 'lasagne l2', 'dot l2',
-                                  'ours l2 (x.T)', 'ours l1', 'lasagne l1']
+                                  'ours l2 (x.T)', 'ours l1', 'lasagne l1',
+                                  'one element']
     winners = [line for line in lines if line.endswith('<- the limit')]
     assert len(winners) == 1, out.stdout
     winner = winners[0][16:31].strip()
@@ -235,9 +236,10 @@ def test_kernels_prints_ratios_to_the_fastest_read_and_errors():
              if line.startswith(BACKEND + '/py ') and ' limit: ' in line]
     assert len(limit) == 1 and limit[0].split(' limit: ')[1].startswith(
         winner + ' ('), out.stdout
-    for line in rows:
+    for line in rows[:-1]:
         error = float(line.split('rel.err ')[1].split()[0])
         assert error < 1e-5, line
+    assert 'rel.err nan ' in rows[-1]     # x[0, 0] is not a penalty
     for line in rows[len(reads):]:
         ratio = line.split('/limit=')[1].split('  ')[0]
         assert PAIRED.fullmatch(ratio), line
