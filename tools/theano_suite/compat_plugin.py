@@ -10,7 +10,12 @@ module is imported:
 * it gives numpy ``np.float`` (the builtin ``float``, as numpy 1.23.5 has
   it) when numpy lacks it (removed in 1.24): eight calls in Theano's tests
   (``compile/tests/test_shared.py``, ``tensor/tests/test_basic.py``) use
-  it, and no line of Theano's library does.
+  it, and no line of Theano's library does;
+* it imports ``numpy.linalg.linalg`` (served by compat where numpy 2.4+
+  lacks it), so that ``np.linalg.linalg`` is an attribute as on numpy
+  1.23.5, whose ``numpy.linalg`` imports it: ``test_nlinalg`` names
+  ``np.linalg.linalg.LinAlgError``; Theano's library only imports the
+  module, which compat serves.
 
 These stand-ins are for the tests only: compat never installs them.
 """
@@ -24,6 +29,7 @@ import lasagne_reg.compat
 lasagne_reg.compat.install()
 
 import numpy  # noqa: E402  (after install, as Theano sees it)
+import numpy.linalg.linalg  # noqa: E402,F401  (sets np.linalg.linalg)
 import numpy.testing  # noqa: E402
 
 
