@@ -1,5 +1,6 @@
 """lasagne_reg.compat._shims: the numpy names and modules old Theano and
 Lasagne import."""
+import importlib
 import importlib.machinery
 import importlib.util
 import sys
@@ -194,27 +195,49 @@ def test_restoring_aliases_sets_only_the_missing_ones(monkeypatch):
 ONLY_OLD = 'lasagne_reg_test_module_for_old_code'
 
 
-@pytest.mark.parametrize('importer, served', [
-    ('lasagne', True), ('lasagne.layers.dense', True), ('theano', True),
-    ('theano.gpuarray.linalg', True), ('lasagne_reg', False),
-    ('lasagnette', False), ('__main__', False), ('nolearn.lasagne', False)])
-def test_old_code_only_modules_are_served_to_lasagne_and_theano_only(
-        monkeypatch, importer, served):
-    # through the real import system (importlib's frames are skipped)
+@pytest.mark.parametrize('package, module, served', [
+    ('oldpkg', 'oldpkg', True),                  # its __init__ imports it
+    ('oldpkg', 'oldpkg.layers.dense', True),     # a submodule imports it
+    ('newpkg', 'newpkg', False),                 # not old code
+    ('oldpkgs', 'oldpkgs', False)])              # a prefix is not a package
+def test_old_code_only_modules_are_served_while_old_code_imports(
+        monkeypatch, tmp_path, package, module, served):
+    # a real package whose code imports the module, through the real import
+    # system; 'oldpkg' stands for Lasagne and Theano (OLD_CODE)
     fresh = fresh_finders(monkeypatch)[_shims.CompatFinder]
     monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path) + [fresh])
     monkeypatch.setattr(_shims, 'FOR_OLD_CODE_ONLY', {ONLY_OLD})
+    monkeypatch.setattr(_shims, 'OLD_CODE', ('oldpkg',))
     fresh.makers[ONLY_OLD] = lambda: _shims.types.ModuleType(ONLY_OLD, 'x')
-    monkeypatch.delitem(sys.modules, ONLY_OLD, raising=False)
-    space = {'__name__': importer}
-    if served:
-        exec('import %s as got' % ONLY_OLD, space)
-        assert space['got'].__doc__ == 'x'
-        sys.modules.pop(ONLY_OLD)
-    else:
-        with pytest.raises(ModuleNotFoundError) as missing:
-            exec('import %s' % ONLY_OLD, space)
-        assert missing.value.name == ONLY_OLD
+    path = tmp_path.joinpath(*module.split('.'))
+    for parent in [tmp_path.joinpath(*module.split('.')[:i])
+                   for i in range(1, module.count('.') + 1)]:
+        parent.mkdir(exist_ok=True)
+        parent.joinpath('__init__.py').write_text('')
+    if module == package:
+        path.mkdir()
+        path = path / '__init__'
+    path.with_suffix('.py').write_text('import %s as got\n' % ONLY_OLD)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [ONLY_OLD, module] + [module.rsplit('.', i)[0]
+                                      for i in range(1, module.count('.') + 1)]:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    try:
+        if served:
+            assert importlib.import_module(module).got.__doc__ == 'x'
+        else:
+            with pytest.raises(ModuleNotFoundError) as missing:
+                importlib.import_module(module)
+            assert missing.value.name == ONLY_OLD
+        # once old code has imported, nobody else is served anew
+        sys.modules.pop(ONLY_OLD, None)
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(ONLY_OLD)
+    finally:
+        for name in list(sys.modules):
+            if name.split('.')[0] == package:
+                sys.modules.pop(name)
+        sys.modules.pop(ONLY_OLD, None)
 
 
 def test_the_pkg_resources_stand_in_says_what_it_is(monkeypatch):
@@ -306,12 +329,14 @@ def test_the_finder_serves_its_modules_through_import(monkeypatch):
         "Python instead")
     assert refusal.value.name == _shims.SCAN_C_LOOP    # as import names it
     assert refused.find_spec('theano.scan_module.scan_op') is None
-    # asked by this test module: not served (only Lasagne and Theano get it)
+    # asked while no module of Lasagne or Theano is being imported: not
+    # served; while Lasagne's __init__ runs (its spec is initializing): served
     assert fresh.find_spec('pkg_resources') is None
-    asked = {'finder': fresh}
-    exec("spec = finder.find_spec('pkg_resources')",
-         dict(asked, __name__='lasagne'), asked)
-    spec = asked['spec']
+    lasagne = _shims.types.ModuleType('lasagne')
+    lasagne.__spec__ = importlib.machinery.ModuleSpec('lasagne', None)
+    lasagne.__spec__._initializing = True
+    monkeypatch.setitem(sys.modules, 'lasagne', lasagne)
+    spec = fresh.find_spec('pkg_resources')
     assert spec.name == 'pkg_resources' and spec.loader is fresh
     module = util.module_from_spec(spec)
     spec.loader.exec_module(module)

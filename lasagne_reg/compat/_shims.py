@@ -13,9 +13,10 @@
 * ``pkg_resources`` (gone from setuptools 82, imported by Lasagne 0.1's
   ``__init__`` for its version; ``DistributionNotFound`` is caught by
   Theano's ``gpuarray``), on top of :mod:`importlib.metadata`, only when
-  setuptools does not ship it, and only to Lasagne and Theano: any other
-  importer gets the ImportError it would get without compat, so code that
-  tries ``import pkg_resources`` and falls back keeps falling back. Where
+  setuptools does not ship it, and only while a module of Lasagne or Theano
+  is being imported: any other import gets the ImportError it would get
+  without compat, so code that tries ``import pkg_resources`` and falls
+  back keeps falling back. Where
   Lasagne has imported it, it is in ``sys.modules`` for everyone, so it also
   has ``fixup_namespace_packages`` (a no-op: no namespace package was
   declared through it; pytest's ``monkeypatch.syspath_prepend`` calls it),
@@ -58,7 +59,7 @@ DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
 NUMPY_LINALG = 'numpy.linalg.linalg'
 SCAN_C_LOOP = 'theano.scan_module.scan_perform_ext'
-# served only to the packages that need them (see _imported_by_old_code)
+# served only while the packages that need them import (_old_code_importing)
 FOR_OLD_CODE_ONLY = {PKG_RESOURCES}
 OLD_CODE = ('lasagne', 'theano')
 
@@ -158,16 +159,15 @@ def make_pkg_resources():
     return module
 
 
-def _imported_by_old_code():
-    """Whether the code importing (or asking find_spec) is Lasagne's or
-    Theano's: the first frame outside importlib and this module."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        name = frame.f_globals.get('__name__', '')
-        if not (name.startswith(('importlib', '_frozen_importlib'))
-                or name == __name__):
-            return name.split('.')[0] in OLD_CODE
-        frame = frame.f_back
+def _old_code_importing():
+    """Whether a module of Lasagne or Theano is being imported right now:
+    importlib marks each module's spec ``_initializing`` while its code
+    runs, so an import made from that code (or code it calls) sees it."""
+    for name, module in list(sys.modules.items()):
+        spec = getattr(module, '__spec__', None)
+        if (name.split('.')[0] in OLD_CODE
+                and getattr(spec, '_initializing', False)):
+            return True
     return False
 
 
@@ -183,7 +183,7 @@ class CompatFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname not in self.makers or (
-                fullname in FOR_OLD_CODE_ONLY and not _imported_by_old_code()):
+                fullname in FOR_OLD_CODE_ONLY and not _old_code_importing()):
             return None
         return importlib.machinery.ModuleSpec(fullname, self)
 
