@@ -145,6 +145,12 @@ def _cases():
         ('mrg uniform', 'out = MRG(seed=1234).uniform((4,), low=0.1, high=0.9)'),
         ('mrg normal', 'out = MRG(seed=1234).normal((4,), avg=0.1, std=2.5)'),
         ('mrg binomial', 'out = MRG(seed=1234).binomial((6,), p=0.3)'),
+        # numpy RandomState streams: two draws from one generator, not in
+        # place (a shared RandomState without an update), so each copies it
+        ('raw_random two draws',
+         'rs = theano.shared(np.random.RandomState(7)); '
+         'out = [T.raw_random.uniform(rs, (3,), 0.1, 0.9)[1], '
+         'T.raw_random.normal(rs, (3,), 0.1, 2.5)[1]]'),
     ]
     return cases + more
 

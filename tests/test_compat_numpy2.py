@@ -27,7 +27,8 @@ NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 # one case for each measure, and the literals of the issue
 MEASURED = ['f64 * 0.1', 'f64 * 3.4e39', 'f64 * 1e-310', 'i32 * 300',
             'i32 + 70000', 'i8 + 200', 'arange(1000)', 'constant(300, int8)',
-            'cast constant 300 int8', 'grad 0.1 l2', 'mrg uniform']
+            'cast constant 300 int8', 'grad 0.1 l2', 'mrg uniform',
+            'raw_random two draws']
 
 
 
@@ -274,13 +275,35 @@ def test_inc_subtensor_of_an_int_element_wraps_around(bk):
     assert expected[1] == -59
 
 
+@pytest.mark.parametrize('mode', ['FAST_RUN', 'FAST_COMPILE'])
+def test_a_copied_random_state_has_its_own_generator(bk, mode):
+    # two draws from one shared RandomState without an update: Theano copies
+    # it for each (not in place), so both start from the seed's state, the
+    # shared value stays there, and a second call draws the same numbers
+    T = bk.T
+    rs = bk.root.shared(np.random.RandomState(7))
+    fn = bk.function([], [T.raw_random.uniform(rs, (3,), 0.1, 0.9)[1],
+                          T.raw_random.normal(rs, (3,), 0.1, 2.5)[1]],
+                     mode=mode)
+    want = [np.random.RandomState(7).uniform(0.1, 0.9, size=3),
+            np.random.RandomState(7).normal(0.1, 2.5, size=3)]
+    for _ in range(2):
+        got = fn()
+        for g, w in zip(got, want):
+            assert g.dtype == np.float64
+            np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(rs.get_value().uniform(size=4),
+                                  np.random.RandomState(7).uniform(size=4))
+
+
 def test_patches_only_on_numpy2():
     names = [p.name for p in _numpy2.patches()]
     if NUMPY2:
         assert names == ['theano.scalar.basic.NumpyAutocaster.__call__',
                          'theano._asarray', 'theano.scalar.basic.Cast.impl',
                          'theano.sandbox.rng_mrg.mrg_next_value',
-                         'theano.tensor.subtensor.IncSubtensor.perform']
+                         'theano.tensor.subtensor.IncSubtensor.perform',
+                         'theano.tensor.raw_random.copy']
         assert all(p.reason.startswith('numpy 2: ')
                    for p in _numpy2.patches())
     else:

@@ -32,6 +32,13 @@ them):
   one element of an integer array to a value of a wider integer type
   (``inc_subtensor(int8_vector[1], 200)``); numpy 1 wrapped it around,
   numpy 2 raises OverflowError.
+* ``theano.tensor.raw_random.copy`` (``copy.copy``, by which
+  ``RandomFunction.perform`` copies its ``RandomState`` when the Op is not
+  in place: a shared ``RandomState`` without an update, two draws from one
+  generator, ``FAST_COMPILE``): on numpy 1 the copy had its own Mersenne
+  Twister, on numpy 2 it shares the original's bit generator, so a draw
+  advanced the caller's generator and a second draw from it gave other
+  numbers. A ``RandomState`` is copied with its own bit generator again.
 
 :func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
 Theano behaviour is the reference), and only for Theano 1.0.5 (none for
@@ -185,6 +192,20 @@ def _make_inc_subtensor_perform(original):
     return perform
 
 
+def _make_random_copy(original):
+    import copy as _copy
+
+    def copy(value):
+        # numpy 2's RandomState.__reduce__ hands over its bit generator
+        # itself, so copy.copy shares it; deepcopy copies it, with its state
+        if isinstance(value, np.random.RandomState):
+            return _copy.deepcopy(value)
+        return original(value)
+    copy.__doc__ = original.__doc__
+    copy.__wrapped__ = original
+    return copy
+
+
 def patches():
     """The numpy-2 semantic patches, or none on numpy 1.x.
 
@@ -214,4 +235,7 @@ def patches():
             'theano.tensor.subtensor', 'IncSubtensor.perform',
             _make_inc_subtensor_perform,
             'numpy 2: setting an int element wraps around as on numpy 1'),
+        _patch.Patch(
+            'theano.tensor.raw_random', 'copy', _make_random_copy,
+            'numpy 2: a copied RandomState has its own generator again'),
     ]
