@@ -30,28 +30,26 @@ import os
 import shutil
 import sys
 import sysconfig
-import types
+
+from . import _standin
 
 DISTUTILS = 'distutils'
 NUMPY_DISTUTILS = 'numpy.distutils'
 IMP = 'imp'
 
-_NOTE = 'Provided by lasagne_reg.compat (Python 3.12+): '
+_WHERE = 'Python 3.12+'
 
 
 def _package(name, doc, children):
     """A package module whose `children` are imported on first attribute
     access (PEP 562), as the real packages import them in ``__init__``."""
-    module = types.ModuleType(name, _NOTE + doc)
-    module.__path__ = []
-
     def __getattr__(attr):
         if attr in children:
             return importlib.import_module(name + '.' + attr)
         raise AttributeError('module %r has no attribute %r' % (name, attr))
 
-    module.__getattr__ = __getattr__
-    return module
+    return _standin.module(name, doc, _WHERE, __path__=[],
+                           __getattr__=__getattr__)
 
 
 # distutils ---------------------------------------------------------------
@@ -108,19 +106,17 @@ def make_distutils():
 
 
 def make_distutils_sysconfig():
-    module = types.ModuleType(DISTUTILS + '.sysconfig',
-                              _NOTE + 'distutils.sysconfig over sysconfig.')
-    for function in (get_config_var, get_config_vars, get_python_version,
-                     get_python_inc, get_python_lib, get_config_h_filename):
-        setattr(module, function.__name__, function)
-    return module
+    return _standin.module(
+        DISTUTILS + '.sysconfig', 'distutils.sysconfig over sysconfig.',
+        _WHERE, **{f.__name__: f for f in (
+            get_config_var, get_config_vars, get_python_version,
+            get_python_inc, get_python_lib, get_config_h_filename)})
 
 
 def make_distutils_spawn():
-    module = types.ModuleType(DISTUTILS + '.spawn',
-                              _NOTE + 'find_executable over shutil.which.')
-    module.find_executable = find_executable
-    return module
+    return _standin.module(DISTUTILS + '.spawn', 'find_executable over '
+                           'shutil.which.', _WHERE,
+                           find_executable=find_executable)
 
 
 # numpy.distutils ---------------------------------------------------------
@@ -137,20 +133,17 @@ def make_numpy_distutils():
 
 
 def make_numpy_misc_util():
-    module = types.ModuleType(NUMPY_DISTUTILS + '.misc_util',
-                              _NOTE + "numpy's include directory.")
-    module.get_numpy_include_dirs = get_numpy_include_dirs
-    return module
+    return _standin.module(NUMPY_DISTUTILS + '.misc_util', "numpy's include "
+                           "directory.", _WHERE,
+                           get_numpy_include_dirs=get_numpy_include_dirs)
 
 
 def make_numpy_config():
-    module = types.ModuleType(
-        NUMPY_DISTUTILS + '.__config__', _NOTE + "no BLAS for Theano in "
-        "numpy's build information (numpy's OpenBLAS is ILP64; compat "
-        "chooses Theano's BLAS through blas.ldflags).")
-    module.blas_opt_info = {}
-    module.lapack_opt_info = {}
-    return module
+    return _standin.module(
+        NUMPY_DISTUTILS + '.__config__', "no BLAS for Theano in numpy's "
+        "build information (numpy's OpenBLAS is ILP64; compat chooses "
+        "Theano's BLAS through blas.ldflags).", _WHERE, blas_opt_info={},
+        lapack_opt_info={})
 
 
 # imp ---------------------------------------------------------------------
@@ -187,12 +180,11 @@ def find_module(name, path=None):
 
 
 def make_imp():
-    module = types.ModuleType(IMP, _NOTE + 'imp.find_module over '
-                              'importlib.machinery.PathFinder.')
-    module.find_module = find_module
-    for name in ('PY_SOURCE', 'PY_COMPILED', 'C_EXTENSION', 'PKG_DIRECTORY'):
-        setattr(module, name, globals()[name])
-    return module
+    return _standin.module(
+        IMP, 'imp.find_module over importlib.machinery.PathFinder.', _WHERE,
+        find_module=find_module, PY_SOURCE=PY_SOURCE,
+        PY_COMPILED=PY_COMPILED, C_EXTENSION=C_EXTENSION,
+        PKG_DIRECTORY=PKG_DIRECTORY)
 
 
 # which to serve ------------------------------------------------------------

@@ -24,9 +24,8 @@ Applies only where ``_variant.installed()`` is Theano-PyMC; on Theano 1.0.5
   the loop in Python, as it does without a compiler.
 """
 import importlib
-import types
 
-from . import _patch, _shims, _variant
+from . import _patch, _shims, _standin, _variant
 
 GOF = 'theano.gof'
 
@@ -75,10 +74,6 @@ def _gof_name(name):
 
 def make_gof():
     """The module served as ``theano.gof`` on Theano-PyMC."""
-    module = types.ModuleType(GOF, 'Provided by lasagne_reg.compat: Theano '
-                              '1.0.5 names over theano.graph and theano.link'
-                              ' of Theano-PyMC.')
-
     def __getattr__(name):
         if name.startswith('__'):
             raise AttributeError(name)
@@ -86,7 +81,9 @@ def make_gof():
         setattr(module, name, value)
         return value
 
-    module.__getattr__ = __getattr__
+    module = _standin.module(GOF, 'Theano 1.0.5 names over theano.graph and '
+                             'theano.link of Theano-PyMC.',
+                             __getattr__=__getattr__)
     return module
 
 

@@ -53,7 +53,7 @@ import warnings
 
 import numpy as np
 
-from . import _py312, _variant
+from . import _py312, _standin, _variant
 
 DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
@@ -120,19 +120,15 @@ def _get_distribution(name):
 
 
 def make_downsample():
-    module = types.ModuleType(DOWNSAMPLE, 'Provided by lasagne_reg.compat: '
-                              'Theano < 0.9 pooling names over pool_2d.')
-    module.max_pool_2d = _max_pool_2d
-    return module
+    return _standin.module(DOWNSAMPLE, 'Theano < 0.9 pooling names over '
+                           'pool_2d.', max_pool_2d=_max_pool_2d)
 
 
 def make_numpy_linalg():
-    module = types.ModuleType(NUMPY_LINALG, 'Provided by lasagne_reg.compat:'
-                              ' numpy.linalg under its numpy 1 name.')
-    for name in dir(np.linalg):
-        if not name.startswith('__'):
-            setattr(module, name, getattr(np.linalg, name))
-    return module
+    return _standin.module(NUMPY_LINALG, 'numpy.linalg under its numpy 1 '
+                           'name.', **{name: getattr(np.linalg, name)
+                                       for name in dir(np.linalg)
+                                       if not name.startswith('__')})
 
 
 def _fixup_namespace_packages(path_item, parent=None):
@@ -150,13 +146,12 @@ def _pkg_resources_getattr(name):
 
 
 def make_pkg_resources():
-    module = types.ModuleType(PKG_RESOURCES, 'Provided by lasagne_reg.compat:'
-                              ' the get_distribution of old setuptools.')
-    module.get_distribution = _get_distribution
-    module.DistributionNotFound = DistributionNotFound
-    module.fixup_namespace_packages = _fixup_namespace_packages
-    module.__getattr__ = _pkg_resources_getattr
-    return module
+    return _standin.module(
+        PKG_RESOURCES, 'the get_distribution of old setuptools.',
+        get_distribution=_get_distribution,
+        DistributionNotFound=DistributionNotFound,
+        fixup_namespace_packages=_fixup_namespace_packages,
+        __getattr__=_pkg_resources_getattr)
 
 
 def _old_code_importing():
