@@ -145,6 +145,10 @@ def _cases():
         ('mrg uniform', 'out = MRG(seed=1234).uniform((4,), low=0.1, high=0.9)'),
         ('mrg normal', 'out = MRG(seed=1234).normal((4,), avg=0.1, std=2.5)'),
         ('mrg binomial', 'out = MRG(seed=1234).binomial((6,), p=0.3)'),
+        # T.ceil_intdiv (Theano's upcast of variables) and the shape of a
+        # strided slice of an Alloc, which a rewrite builds with it
+        ('ceil_intdiv', 'out = [T.ceil_intdiv(i32, 3), T.ceil_intdiv(i64, i32)]'),
+        ('alloc strided slice', 'out = T.alloc(f64[0], 7)[::2]'),
         # numpy RandomState streams: two draws from one generator, not in
         # place (a shared RandomState without an update), so each copies it
         ('raw_random two draws',

@@ -28,7 +28,7 @@ NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 MEASURED = ['f64 * 0.1', 'f64 * 3.4e39', 'f64 * 1e-310', 'i32 * 300',
             'i32 + 70000', 'i8 + 200', 'arange(1000)', 'constant(300, int8)',
             'cast constant 300 int8', 'grad 0.1 l2', 'mrg uniform',
-            'raw_random two draws']
+            'raw_random two draws', 'ceil_intdiv']
 
 
 
@@ -296,6 +296,39 @@ def test_a_copied_random_state_has_its_own_generator(bk, mode):
                                   np.random.RandomState(7).uniform(size=4))
 
 
+def test_ceil_intdiv_and_the_shapes_built_with_it(bk):
+    T = bk.T
+    from theano.tensor.nnet.neighbours import Images2Neibs, images2neibs
+    a, b = T.iscalar(), T.iscalar()
+    fn = bk.function([a, b], T.ceil_intdiv(a, b))
+    for x, y in [(7, 3), (-7, 3), (9, 3), (7, -2)]:
+        got = fn(x, y)
+        assert got.dtype == np.int32 and got == -(-x // y), (x, y)
+    # wrap_centered's shape, inferred without running the Op: ceil(5 / 3) *
+    # ceil(10 / 3) patches of 3 x 3 in each of the 2 * 4 images
+    x = T.ftensor4()
+    shape = bk.function([x], images2neibs(x, (3, 3), mode='wrap_centered')
+                        .shape, mode='FAST_RUN')
+    assert not any(isinstance(node.op, Images2Neibs)
+                   for node in shape.maker.fgraph.toposort())
+    np.testing.assert_array_equal(
+        shape(np.ones((2, 4, 5, 10), np.float32)), [2 * 4 * 2 * 4, 9])
+
+
+def test_upcast_of_a_variable_is_numpy1s(bk):
+    # numpy 1 read a variable's .dtype, but Theano's "float64 named
+    # explicitly" test compares the variable itself, which is not the
+    # string: under numpy+floatX float32 a float64 *variable* still gives
+    # float32, its name float64
+    from theano import scalar
+    T = bk.T
+    assert scalar.upcast(T.fscalar(), 'int8') == 'float32'
+    assert scalar.upcast(T.iscalar(), T.lscalar()) == 'int64'
+    with bk.change_flags(floatX='float32', cast_policy='numpy+floatX'):
+        assert scalar.upcast(T.dscalar(), 'float32') == 'float32'
+        assert scalar.upcast('float64', 'float32') == 'float64'
+
+
 def test_patches_only_on_numpy2():
     names = [p.name for p in _numpy2.patches()]
     if NUMPY2:
@@ -303,7 +336,8 @@ def test_patches_only_on_numpy2():
                          'theano._asarray', 'theano.scalar.basic.Cast.impl',
                          'theano.sandbox.rng_mrg.mrg_next_value',
                          'theano.tensor.subtensor.IncSubtensor.perform',
-                         'theano.tensor.raw_random.copy']
+                         'theano.tensor.raw_random.copy',
+                         'theano.scalar.upcast']
         assert all(p.reason.startswith('numpy 2: ')
                    for p in _numpy2.patches())
     else:

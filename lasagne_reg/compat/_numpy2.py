@@ -39,6 +39,15 @@ them):
   Twister, on numpy 2 it shares the original's bit generator, so a draw
   advanced the caller's generator and a second draw from it gave other
   numbers. A ``RandomState`` is copied with its own bit generator again.
+* ``theano.scalar.upcast`` (the package's name of
+  ``theano.scalar.basic.upcast``, which ``basic``'s own callers use with
+  dtype names only): Theano passes it variables as well as dtype names (``T.ceil_intdiv``, so the
+  shape of ``images2neibs(..., mode='wrap_centered')`` and of a strided
+  slice of ``T.alloc``; sparse rewrites) and numpy 1 read a variable's
+  ``.dtype`` string (with a DeprecationWarning); numpy 2 raises
+  ``ValueError``, the rewrite or shape inference is skipped, and
+  ``T.ceil_intdiv`` itself fails. Such an argument is handed over with its
+  ``.dtype`` as a numpy dtype, compared as itself.
 
 :func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
 Theano behaviour is the reference), and only for Theano 1.0.5 (none for
@@ -206,6 +215,32 @@ def _make_random_copy(original):
     return copy
 
 
+class _ByDtype:
+    """An argument of ``upcast`` that numpy 1 read through its ``.dtype``
+    string: the same object in comparisons, a numpy dtype to numpy."""
+
+    __hash__ = None
+
+    def __init__(self, value):
+        self.value = value
+        self.dtype = np.dtype(value.dtype)
+
+    def __eq__(self, other):
+        return self.value == other
+
+
+def _make_upcast(original):
+    def upcast(dtype, *dtypes):
+        given = (dtype,) + dtypes
+        args = [_ByDtype(a) if (not isinstance(a, (str, np.dtype, type))
+                                and isinstance(getattr(a, 'dtype', None), str))
+                else a for a in given]
+        return original(*args)
+    upcast.__doc__ = original.__doc__
+    upcast.__wrapped__ = original
+    return upcast
+
+
 def patches():
     """The numpy-2 semantic patches, or none on numpy 1.x.
 
@@ -238,4 +273,9 @@ def patches():
         _patch.Patch(
             'theano.tensor.raw_random', 'copy', _make_random_copy,
             'numpy 2: a copied RandomState has its own generator again'),
+        # the package's name, which the callers that pass variables use;
+        # theano.scalar.basic's own callers pass dtype names
+        _patch.Patch(
+            'theano.scalar', 'upcast', _make_upcast,
+            "numpy 2: upcast takes variables' dtypes as numpy 1 did"),
     ]
