@@ -17,9 +17,15 @@ module is imported:
   ``np.linalg.linalg.LinAlgError``; Theano's library only imports the
   module, which compat serves.
 
+It also leaves out nose's generator tests (test functions that ``yield``
+the tests to run): pytest 8 and later fail the collection of the whole
+module on one of them (``test_basic`` and ``test_slinalg`` have some), where
+pytest 7 collected them as expected failures. They are not counted.
+
 These stand-ins are for the tests only: compat never installs them.
 """
 import functools
+import inspect
 import types
 import unittest
 import warnings
@@ -58,3 +64,10 @@ with warnings.catch_warnings():
     has_float = hasattr(numpy, 'float')
 if not has_float:
     numpy.float = float
+
+
+def pytest_pycollect_makeitem(collector, name, obj):
+    """Leave out nose's generator tests: none is run or counted."""
+    if collector.funcnamefilter(name) and inspect.isgeneratorfunction(obj):
+        return []
+    return None
