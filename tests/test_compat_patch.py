@@ -113,3 +113,95 @@ def test_a_missing_module_is_imported_as_before(fresh_module):
                                'test')])
     with pytest.raises(ModuleNotFoundError):
         __import__(fresh_module + '_absent')
+
+
+def test_make_gets_the_owners_own_value_a_staticmethod_included(fresh_module):
+    module = __import__(fresh_module)
+    seen = []
+
+    def keep(original):
+        seen.append(original)
+        return original
+
+    patch = _patch.Patch(fresh_module, 'Child.twice', keep, 'identity')
+    _patch.apply([patch])
+    try:
+        # the staticmethod object itself, so that setting it back as it is
+        # keeps it static (a plain function would get the instance as x)
+        assert isinstance(seen[0], staticmethod)
+        assert module.Child().twice(2) == 4
+    finally:
+        _patch.restore([patch])
+
+
+def test_several_patches_of_a_module_not_yet_imported(fresh_module):
+    first = _patch.Patch(fresh_module, 'answer', _plus_one, 'one')
+    second = _patch.Patch(fresh_module, 'Child.who',
+                          lambda f: lambda self: 'patched', 'two')
+    assert _patch.apply([first]) == ['%s.answer (one)' % fresh_module]
+    # another patch of the same waiting module is scheduled too; the first
+    # again is not scheduled twice
+    assert _patch.apply([first, second]) == [
+        '%s.Child.who (two)' % fresh_module]
+    assert [p.name for p in _patch._pending[fresh_module]] == [
+        first.name, second.name]
+    # restoring one leaves the other waiting
+    assert _patch.restore([first]) == []
+    assert [p.name for p in _patch._pending[fresh_module]] == [second.name]
+    module = __import__(fresh_module)
+    assert (module.answer(), module.Child().who()) == (42, 'patched')
+
+
+def test_a_patch_already_set_does_not_stop_the_next(fresh_module):
+    module = __import__(fresh_module)
+    first = _patch.Patch(fresh_module, 'answer', _plus_one, 'one')
+    second = _patch.Patch(fresh_module, 'Child.who',
+                          lambda f: lambda self: 'patched', 'two')
+    _patch.apply([first])
+    assert _patch.apply([first, second]) == [
+        '%s.Child.who (two)' % fresh_module]
+    assert (module.answer(), module.Child().who()) == (43, 'patched')
+
+
+def test_a_submodule_of_a_package_is_patched_after_import(tmp_path,
+                                                          monkeypatch):
+    # a package's submodule is found on the package's __path__, which the
+    # finder must hand on to the finders it asks
+    package = 'lasagne_reg_patch_package_%d' % id(tmp_path)
+    (tmp_path / package).mkdir()
+    (tmp_path / package / '__init__.py').write_text('')
+    (tmp_path / package / 'inner.py').write_text('def answer():\n'
+                                                 '    return 42\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    patch = _patch.Patch(package + '.inner', 'answer', _plus_one, 'test')
+    _patch.apply([patch])
+    try:
+        import importlib
+        inner = importlib.import_module(package + '.inner')
+        assert inner.answer() == 43
+        # the loader's other methods are the real loader's
+        loader = inner.__spec__.loader
+        assert isinstance(loader, _patch._PatchingLoader)
+        assert loader.is_package(package + '.inner') is False
+        assert 'return 42' in loader.get_source(package + '.inner')
+    finally:
+        _patch.restore([patch])
+        for name in (package + '.inner', package):
+            sys.modules.pop(name, None)
+
+
+def test_an_extension_module_is_created_by_its_own_loader():
+    # create_module matters for C extensions: a fresh interpreter imports
+    # one after its patch was scheduled
+    from tests._support import last_json, run_python
+    out = run_python(code='''
+        import json, sys
+        from lasagne_reg.compat import _patch
+        name = '_lsprof'
+        assert name not in sys.modules
+        _patch.apply([_patch.Patch(name, 'marker', lambda old: 'set', 'x')])
+        import _lsprof
+        print(json.dumps([_lsprof.marker, type(_lsprof.Profiler).__name__,
+                          _lsprof.__spec__.origin.endswith('.so')]))
+    ''')
+    assert last_json(out) == ['set', 'type', True]

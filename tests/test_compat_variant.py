@@ -66,6 +66,13 @@ def test_both_installed_the_package_layout_decides(monkeypatch, tmp_path,
     assert seen == ['theano']
 
 
+def test_both_in_the_metadata_but_no_package_is_theano(monkeypatch):
+    # metadata of both, and no theano package to look into (a broken
+    # install): Theano 1.0.5, the variant compat knows best, not an error
+    _fake_installed(monkeypatch, {'Theano': '1.0.5', 'Theano-PyMC': '1.1.2'})
+    assert _variant.installed(lambda name: None) is _variant.THEANO
+
+
 def test_installed_imports_no_theano():
     before = set(sys.modules)
     _variant.installed()
