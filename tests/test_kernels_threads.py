@@ -1,10 +1,11 @@
-"""The C kernels give the same bits whatever their thread count.
+"""The C and Numba kernels give the same bits whatever their thread count.
 
 Above ``_onepass.PARALLEL_MIN`` elements a contiguous tensor is read in
 several threads; its blocks' sums are added in block order, so 1, 2, 3 or 7
 threads (``LASAGNE_REG_NUM_THREADS``, read on every call) must give the same
 bits, and that value must be numpy's float64 sum. Checked on compiled
-graphs of the C linker (Theano and Aesara C, PyTensor's CVM).
+graphs of the C linker (Theano and Aesara C, PyTensor's CVM), and of
+PyTensor's Numba mode, whose threads are Numba's (``numba.set_num_threads``).
 """
 import numpy as np
 import pytest
@@ -79,3 +80,40 @@ def test_blas_thread_variables_give_the_same_bits(bk, monkeypatch):
     np.testing.assert_allclose(
         [np.frombuffer(s, dtype='float32')[0] for s in seen[0]],
         [np.dot(a64, a64), np.abs(a64).sum()], rtol=1e-7)
+
+
+@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype):
+    # Numba mode reads the blocks in Numba's own threads (prange); their
+    # count is Numba's (numba.set_num_threads), the order of the sums fixed
+    numba = pytest.importorskip('numba')
+    most = numba.config.NUMBA_NUM_THREADS
+    if most < 2:
+        pytest.fail('NUMBA_NUM_THREADS is %d: one thread cannot show that '
+                    'two give the same bits' % most)
+    n = _onepass.PARALLEL_MIN + 3 * _onepass.BLOCK + 11
+    rng = np.random.default_rng(22)
+    a = (rng.standard_normal(n) + 2).astype(dtype)
+    b = (rng.standard_normal((n // 1024 + 1, 1024)) - 1).astype(dtype)
+    x, m = vector(bk, dtype), matrix(bk, dtype)
+    outputs = [reg.l1(x), reg.l2(x)] + list(_kernels.l1_and_l2(x)) + \
+        [reg.l2(m.T), reg.l1(m), reg.l2(x[:1000])]
+    f = bk.function([x, m], outputs, mode='NUMBA')
+    before = numba.get_num_threads()
+    results = {}
+    try:
+        for threads in sorted({1, 2, most}):
+            numba.set_num_threads(threads)
+            results[threads] = _bits(f(a, b))
+    finally:
+        numba.set_num_threads(before)
+    assert all(r == results[1] for r in results.values())
+    got = [np.frombuffer(r, dtype=dtype)[0] for r in results[1]]
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    want = [np.abs(a64).sum(), np.dot(a64, a64), np.abs(a64).sum(),
+            np.dot(a64, a64), (b64 * b64).sum(), np.abs(b64).sum(),
+            np.dot(a64[:1000], a64[:1000])]
+    rtol = 1e-13 if dtype == 'float64' else 1e-7
+    np.testing.assert_allclose(got, want, rtol=rtol)
+    assert results[1][2:4] == results[1][:2]

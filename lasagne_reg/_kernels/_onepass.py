@@ -40,12 +40,18 @@ import numpy as np
 KINDS = ('l1', 'l2', 'l1_l2')
 FLOAT_DTYPES = ('float16', 'float32', 'float64')
 
-# elements of a contiguous array from which the C code reads it in several
-# threads (measured: docs/performance.rst)
+# elements of a contiguous array from which the C code (and Numba's) reads
+# it in several threads (measured: docs/performance.rst)
 PARALLEL_MIN = 1 << 22
 
 # elements per float64 chunk in perform(): a bounded temporary
 _CHUNK = 1 << 16
+
+# elements per block of a contiguous array (the C code's and Numba's):
+# each block's sums are taken alone and the blocks' sums added in order
+BLOCK = 1 << 15
+# the most threads a kernel uses
+MAX_THREADS = 64
 
 
 def numpy_sums(kind, x):
@@ -115,7 +121,7 @@ static inline double lasagne_reg_half(npy_uint16 h)
 #define LASAGNE_REG_LANES 16
 /* elements per block of a contiguous array: each block's sums are taken
    alone and the blocks' sums added in block order */
-#define LASAGNE_REG_BLOCK ((npy_intp)1 << 15)
+#define LASAGNE_REG_BLOCK ((npy_intp)@BLOCK@)
 
 /* lasagne_reg_<kind>_<dtype>(x, out, &err): the float64 sums of the terms
    of x (any shape and strides) into out[0] (l1) and out[1] (l2), those the
@@ -255,7 +261,7 @@ static void lasagne_reg_##kind##_##dtype(PyArrayObject *x, double *total,   \
    waits for a thread that has not started (joining threads with fixed
    shares was 4-100 times slower on a loaded 2-core machine). */
 #define LASAGNE_REG_PARALLEL_MIN ((npy_intp)@PARALLEL_MIN@)
-#define LASAGNE_REG_MAX_THREADS 64
+#define LASAGNE_REG_MAX_THREADS @MAX_THREADS@
 
 /* the sums of block b of the n elements at p, into out[0] and out[1] */
 typedef void (*lasagne_reg_block_fn)(const char *, npy_intp, npy_intp,
@@ -459,7 +465,8 @@ LASAGNE_REG_DEFINE_ALL(l1)
 LASAGNE_REG_DEFINE_ALL(l2)
 LASAGNE_REG_DEFINE_ALL(l1_l2)
 #endif
-""").replace('@PARALLEL_MIN@', str(PARALLEL_MIN))
+""").replace('@PARALLEL_MIN@', str(PARALLEL_MIN)).replace(
+    '@BLOCK@', str(BLOCK)).replace('@MAX_THREADS@', str(MAX_THREADS))
 
 # how a float64 sum becomes an output's dtype; float16 goes through
 # numpy's own double -> half conversion (correct rounding, once per call)

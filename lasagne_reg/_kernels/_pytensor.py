@@ -77,8 +77,15 @@ def _numba_helpers(kind):
     A C-, Fortran- or otherwise densely-laid-out array (a transposed or
     dimshuffled weight, negative steps included) is one flat run of memory
     from its lowest address: it is read straight through, as one 1-d
-    contiguous array. Anything else (slices with steps or gaps) is read run
-    by run along its smallest stride, the runs visited in memory order.
+    contiguous array, in blocks of ``_onepass.BLOCK`` elements whose sums
+    are added in block order; from ``_onepass.PARALLEL_MIN`` elements on
+    the blocks are shared among Numba's threads (``prange``; their count is
+    Numba's: ``NUMBA_NUM_THREADS``, ``numba.set_num_threads``), with the
+    same bits whatever the thread count. The C code's rule (the BLAS's
+    variables) would have to be read in object mode, which keeps PyTensor
+    from caching the compiled function on disk. Anything else (slices with
+    steps or gaps) is read run by run along its smallest stride, the runs
+    visited in memory order.
     Numba's own ``np.ravel`` copies every array that is not C-contiguous
     in C order, which on a transposed weight is a column walk (100 times
     slower than a read).
@@ -87,7 +94,7 @@ def _numba_helpers(kind):
     from numba.core import types
     from numba.extending import intrinsic
 
-    from ._onepass import _SUMS
+    from ._onepass import _SUMS, BLOCK, PARALLEL_MIN
     take1, take2 = 0 in _SUMS[kind], 1 in _SUMS[kind]
     # reassociation (only) lets LLVM split the float64 sums into vector
     # partial sums; no nnan/ninf, so nan and inf propagate as in numpy
@@ -118,6 +125,48 @@ def _numba_helpers(kind):
             if take2:
                 l2 += w * w
         return l1, l2
+
+    @numba.njit
+    def add_in_order(part1, part2):
+        # no fastmath: the blocks' sums are added in block order
+        l1 = 0.0
+        l2 = 0.0
+        for b in range(part1.size):
+            l1 += part1[b]
+            l2 += part2[b]
+        return l1, l2
+
+    @numba.njit
+    def run_blocks(buf, n):
+        nb = (n + BLOCK - 1) // BLOCK
+        part1 = np.empty(nb)
+        part2 = np.empty(nb)
+        for b in range(nb):
+            low = b * BLOCK
+            part1[b], part2[b] = run(buf[low:min(low + BLOCK, n)],
+                                     min(BLOCK, n - low))
+        return add_in_order(part1, part2)
+
+    @numba.njit(parallel=True)
+    def run_blocks_parallel(buf, n):
+        # Numba's own thread count (NUMBA_NUM_THREADS, numba.set_num_threads)
+        nb = (n + BLOCK - 1) // BLOCK
+        part1 = np.empty(nb)
+        part2 = np.empty(nb)
+        for b in numba.prange(nb):
+            low = b * BLOCK
+            part1[b], part2[b] = run(buf[low:min(low + BLOCK, n)],
+                                     min(BLOCK, n - low))
+        return add_in_order(part1, part2)
+
+    @numba.njit
+    def dense_sums(buf, n):
+        """Blocks of BLOCK elements, their sums added in block order; from
+        PARALLEL_MIN elements on, the blocks shared among Numba's threads:
+        the same bits whatever the thread count."""
+        if n < PARALLEL_MIN:
+            return run_blocks(buf, n)
+        return run_blocks_parallel(buf, n)
 
     @numba.njit(fastmath=flags)
     def run_strided(buf, n, step):
@@ -158,7 +207,7 @@ def _numba_helpers(kind):
                 break
             expect *= shape[k]
         if dense:
-            return run(numba.carray(address(x, low), n), n)
+            return dense_sums(numba.carray(address(x, low), n), n)
         # the runs along the smallest stride of length > 1
         inner = -1
         for k in order:
