@@ -205,3 +205,40 @@ def test_an_extension_module_is_created_by_its_own_loader():
                           _lsprof.__spec__.origin.endswith('.so')]))
     ''')
     assert last_json(out) == ['set', 'type', True]
+
+
+def test_patch_repr_and_the_finder_first_on_meta_path(monkeypatch):
+    patch = _patch.Patch('some.module', 'Cls.attr', None, 'why')
+    assert repr(patch) == "Patch('some.module.Cls.attr')"
+    monkeypatch.setattr(_patch, '_pending', {})
+    monkeypatch.setattr(sys, 'meta_path', [
+        f for f in sys.meta_path if not isinstance(f, _patch._PostImportFinder)])
+    _patch.apply([_patch.Patch('lasagne_reg_no_such_module', 'f', _plus_one,
+                               'test')])
+    # first, so that it is asked before any finder that would answer
+    assert isinstance(sys.meta_path[0], _patch._PostImportFinder)
+
+
+def test_the_wrapped_loader_creates_with_the_real_one():
+    seen = []
+
+    class Real:
+        def create_module(self, spec):
+            seen.append(spec)
+            return 'made'
+
+    assert _patch._PatchingLoader(Real()).create_module('spec') == 'made'
+    assert seen == ['spec']
+
+
+def test_a_module_whose_patch_was_restored_meanwhile_loads(fresh_module):
+    # found while its patch waited, loaded after restore(): loads unpatched
+    import importlib.util
+    patch = _patch.Patch(fresh_module, 'answer', _plus_one, 'test')
+    _patch.apply([patch])
+    spec = importlib.util.find_spec(fresh_module)
+    assert isinstance(spec.loader, _patch._PatchingLoader)
+    _patch.restore([patch])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.answer() == 42

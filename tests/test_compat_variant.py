@@ -73,6 +73,17 @@ def test_both_in_the_metadata_but_no_package_is_theano(monkeypatch):
     assert _variant.installed(lambda name: None) is _variant.THEANO
 
 
+def test_a_variant_keeps_what_it_is_given():
+    made = _variant.Variant('Some-Theano', '__', 'graph.op', 'graph.basic',
+                            'scan.perform_ext', 'scan.c_code')
+    assert (made.distribution, made.separator, made.op_base,
+            made.apply_module, made.scan_c_loop, made.cython) == (
+        'Some-Theano', '__', 'graph.op', 'graph.basic', 'scan.perform_ext',
+        'scan.c_code')
+    assert repr(made) == "Variant('Some-Theano')"
+    assert repr(_variant.THEANO) == "Variant('Theano')"
+
+
 def test_installed_imports_no_theano():
     before = set(sys.modules)
     _variant.installed()
