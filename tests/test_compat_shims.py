@@ -240,6 +240,22 @@ def test_old_code_only_modules_are_served_while_old_code_imports(
         sys.modules.pop(ONLY_OLD, None)
 
 
+def test_a_module_without_a_spec_is_not_being_imported(monkeypatch):
+    # __main__-like modules have __spec__ None: they are never "importing"
+    monkeypatch.setattr(_shims, 'OLD_CODE', ('oldpkg',))
+    monkeypatch.setitem(sys.modules, 'oldpkg', _shims.types.ModuleType(
+        'oldpkg'))
+    assert sys.modules['oldpkg'].__spec__ is None
+    assert _shims._old_code_importing() is False
+    done = _shims.types.ModuleType('oldpkg.done')
+    done.__spec__ = importlib.machinery.ModuleSpec('oldpkg.done', None)
+    done.__spec__._initializing = False
+    monkeypatch.setitem(sys.modules, 'oldpkg.done', done)
+    assert _shims._old_code_importing() is False
+    done.__spec__._initializing = True
+    assert _shims._old_code_importing() is True
+
+
 def test_the_pkg_resources_stand_in_says_what_it_is(monkeypatch):
     pkg = _shims.make_pkg_resources()
     assert pkg.fixup_namespace_packages('/some/path') is None
