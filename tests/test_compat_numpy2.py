@@ -329,6 +329,31 @@ def test_upcast_of_a_variable_is_numpy1s(bk):
         assert scalar.upcast('float64', 'float32') == 'float64'
 
 
+@pytest.mark.parametrize('linker', ['py', 'c'])
+def test_and_reduction_of_small_integers_matches_numpy(bk, linker):
+    # what Theano's own test_CAReduce checks for uint8/int8 and cannot on
+    # numpy 2 (its reference helper builds np.array(-1, 'uint8'))
+    from theano import scalar
+    from theano.compile.mode import Mode
+    from theano.tensor.elemwise import CAReduce
+    T = bk.T
+    rng = np.random.RandomState(3)
+    a = rng.randint(0xF0, 0x100, (5, 6)).astype('uint8')
+    b = rng.randint(-8, 0, (5, 6)).astype('int8')
+    x, y = T.matrix(dtype='uint8'), T.matrix(dtype='int8')
+    fn = bk.function([x, y], [CAReduce(scalar.and_, axis=(1,))(x),
+                              CAReduce(scalar.and_, axis=(0,))(y),
+                              CAReduce(scalar.and_)(x)],
+                     mode=Mode(linker=linker))
+    got = fn(a, b)
+    want = [np.bitwise_and.reduce(a, axis=1), np.bitwise_and.reduce(b, axis=0),
+            np.bitwise_and.reduce(a.ravel())]
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+    assert got[0].any() and got[1].any()      # not all zero: bits survive
+
+
 def test_patches_only_on_numpy2():
     names = [p.name for p in _numpy2.patches()]
     if NUMPY2:
