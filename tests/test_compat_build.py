@@ -176,6 +176,24 @@ def test_needed_only_on_312_without_theano(monkeypatch):
     assert importlib.metadata.version('Theano') == '1.0.5'
 
 
+@pytest.mark.lasagne   # this environment has a theano package
+def test_theano_installed_without_metadata_looks_for_the_package(
+        monkeypatch):
+    # a theano package with no distribution metadata (a source checkout on
+    # sys.path, an unpacked copy) is installed all the same
+    import importlib.metadata
+    import importlib.util
+
+    def no_metadata(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(importlib.metadata, 'version', no_metadata)
+    assert _build.theano_installed() is True
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a: (
+        None if name == 'theano' else real(name, *a)))
+    assert _build.theano_installed() is False
+
+
 def test_status_row():
     assert _build.status_row(True) == ('done: Theano is installed', '')
     assert _build.status_row(False) == (
