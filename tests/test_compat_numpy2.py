@@ -354,6 +354,38 @@ def test_and_reduction_of_small_integers_matches_numpy(bk, linker):
     assert got[0].any() and got[1].any()      # not all zero: bits survive
 
 
+# d/dx of the elementwise ops whose gradient builds a constant of x's type
+# (np.cast[x.type] or np.asarray(c, gz.type)), on points inside each domain
+DERIVATIVES = {
+    'exp2': (lambda x: np.exp2(x) * np.log(2), 0.3),
+    'arccos': (lambda x: -1 / np.sqrt(1 - x * x), 0.3),
+    'arcsin': (lambda x: 1 / np.sqrt(1 - x * x), 0.3),
+    'arctan': (lambda x: 1 / (1 + x * x), 0.3),
+    'arccosh': (lambda x: 1 / np.sqrt(x * x - 1), 1.7),
+    'arcsinh': (lambda x: 1 / np.sqrt(x * x + 1), 0.3),
+    'arctanh': (lambda x: 1 / (1 - x * x), 0.3),
+    'deg2rad': (lambda x: np.full_like(x, np.pi / 180), 0.3),
+    'rad2deg': (lambda x: np.full_like(x, 180 / np.pi), 0.3),
+}
+
+
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+@pytest.mark.parametrize('name', sorted(DERIVATIVES))
+def test_gradients_that_build_constants_of_a_type(bk, name, dtype):
+    T = bk.T
+    derivative, scale = DERIVATIVES[name]
+    x = T.vector(dtype=dtype)
+    fn = bk.function([x], bk.grad(T.sum(getattr(T, name)(x)), x))
+    points = (np.array([0.1, 0.5, 0.9]) + scale).astype(dtype) if \
+        name == 'arccosh' else (np.array([-0.5, 0.1, 0.9]) * scale * 3
+                                ).astype(dtype)
+    got = fn(points)
+    assert got.dtype == dtype
+    want = derivative(points.astype(np.float64))
+    np.testing.assert_allclose(got, want,
+                               rtol=1e-12 if dtype == 'float64' else 1e-5)
+
+
 def test_patches_only_on_numpy2():
     names = [p.name for p in _numpy2.patches()]
     if NUMPY2:
@@ -362,6 +394,8 @@ def test_patches_only_on_numpy2():
                          'theano.sandbox.rng_mrg.mrg_next_value',
                          'theano.tensor.subtensor.IncSubtensor.perform',
                          'theano.tensor.raw_random.copy',
+                         'theano.scalar.basic.Deg2Rad.L_op',
+                         'theano.scalar.basic.Rad2Deg.L_op',
                          'theano.scalar.upcast']
         assert all(p.reason.startswith('numpy 2: ')
                    for p in _numpy2.patches())

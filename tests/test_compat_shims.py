@@ -24,6 +24,20 @@ def test_numpy_names_theano_uses_are_present():
         assert np.product([2, 3]) == 6
 
 
+def test_the_cast_stand_in_reads_a_dtype_name_as_numpy_1_did():
+    # Theano indexes np.cast with its types, whose .dtype is a string
+    class Typed:
+        dtype = 'float32'
+
+    cast = _shims._Cast()
+    got = cast[Typed()](2)
+    assert got.dtype == np.float32 and got.shape == () and got == 2
+    assert cast['int8']([300, -1]).tolist() == [44, -1]   # wraps, as astype
+    assert cast[np.float64](np.float32(0.1)).dtype == np.float64
+    with pytest.raises(TypeError):
+        cast[object()]
+
+
 def test_pkg_resources_shim_reports_versions():
     module = _shims.make_pkg_resources()
     assert module.get_distribution('numpy').version == np.__version__

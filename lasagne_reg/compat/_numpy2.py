@@ -48,6 +48,11 @@ them):
   ``ValueError``, the rewrite or shape inference is skipped, and
   ``T.ceil_intdiv`` itself fails. Such an argument is handed over with its
   ``.dtype`` as a numpy dtype, compared as itself.
+* ``theano.scalar.basic.Deg2Rad.L_op`` and ``Rad2Deg.L_op``: the
+  gradients of ``T.deg2rad`` and ``T.rad2deg`` build their constant with
+  ``np.asarray(factor, gz.type)``, a Theano type as the dtype, which numpy
+  1 read through its ``.dtype`` string and numpy 2 refuses (ValueError:
+  no gradient at all). They get the type's dtype name, numpy 1's reading.
 
 :func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
 Theano behaviour is the reference), and only for Theano 1.0.5 (none for
@@ -241,6 +246,21 @@ def _make_upcast(original):
     return upcast
 
 
+def _make_angle_l_op(factor):
+    """The L_op of Deg2Rad (`factor` pi / 180) or Rad2Deg (180 / pi)."""
+    def make(original):
+        def L_op(self, inputs, outputs, gout):
+            from theano.scalar.basic import complex_types, discrete_types
+            (gz,) = gout
+            if gz.type in complex_types or outputs[0].type in discrete_types:
+                return original(self, inputs, outputs, gout)   # no constant
+            return gz * np.asarray(factor, gz.type.dtype),
+        L_op.__doc__ = original.__doc__
+        L_op.__wrapped__ = original
+        return L_op
+    return make
+
+
 def patches():
     """The numpy-2 semantic patches, or none on numpy 1.x.
 
@@ -273,6 +293,14 @@ def patches():
         _patch.Patch(
             'theano.tensor.raw_random', 'copy', _make_random_copy,
             'numpy 2: a copied RandomState has its own generator again'),
+        _patch.Patch(
+            'theano.scalar.basic', 'Deg2Rad.L_op',
+            _make_angle_l_op(np.pi / 180),
+            'numpy 2: the gradient of deg2rad builds its constant again'),
+        _patch.Patch(
+            'theano.scalar.basic', 'Rad2Deg.L_op',
+            _make_angle_l_op(180. / np.pi),
+            'numpy 2: the gradient of rad2deg builds its constant again'),
         # the package's name, which the callers that pass variables use;
         # theano.scalar.basic's own callers pass dtype names
         _patch.Patch(

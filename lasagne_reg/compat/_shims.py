@@ -65,9 +65,18 @@ OLD_CODE = ('lasagne', 'theano')
 
 
 class _Cast:
-    """numpy's removed ``np.cast``: ``np.cast[dtype](x)``."""
+    """numpy's removed ``np.cast``: ``np.cast[dtype](x)``.
+
+    Theano's gradients index it with a Theano type (``np.cast[x.type]``),
+    whose ``.dtype`` is a string: numpy 1 read that (numpy 2's ``np.dtype``
+    refuses it), and so does this.
+    """
 
     def __getitem__(self, dtype):
+        named = getattr(dtype, 'dtype', None)
+        if isinstance(named, str) and not isinstance(
+                dtype, (str, type, np.dtype, np.ndarray, np.generic)):
+            dtype = named
         dtype = np.dtype(dtype)
         return lambda x: np.asarray(x).astype(dtype)
 
