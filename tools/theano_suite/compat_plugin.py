@@ -17,6 +17,12 @@ module is imported:
   ``np.linalg.linalg.LinAlgError``; Theano's library only imports the
   module, which compat serves.
 
+* it gives numpy a ``find_common_type`` (removed in numpy 2) where numpy
+  lacks it, with numpy 1's rule: the arrays' common type, unless the
+  scalars' is of a higher kind, then the two promoted.
+  ``tensor/tests/test_basic.py`` computes the expected values of 29
+  elementwise testers with it, which therefore checked nothing on numpy 2.
+
 It also leaves out nose's generator tests (test functions that ``yield``
 the tests to run): pytest 8 and later fail the collection of the whole
 module on one of them (``test_basic`` and ``test_slinalg`` have some), where
@@ -71,3 +77,28 @@ def pytest_pycollect_makeitem(collector, name, obj):
     if collector.funcnamefilter(name) and inspect.isgeneratorfunction(obj):
         return []
     return None
+
+
+_KINDS = 'buifcSUVOMm'       # numpy 1's order of kinds, lowest first
+
+
+def _find_common_type(array_types, scalar_types):
+    """numpy 1's ``np.find_common_type``: the common type of the arrays'
+    dtypes, unless the scalars' common type is of a higher kind, in which
+    case the two promoted."""
+    def common(types):
+        types = [numpy.dtype(t) for t in types]
+        return functools.reduce(numpy.promote_types, types) if types else None
+    arrays, scalars = common(array_types), common(scalar_types)
+    if scalars is None or arrays is None:
+        return arrays if scalars is None else scalars
+    if _KINDS.index(scalars.kind) > _KINDS.index(arrays.kind):
+        return numpy.promote_types(scalars, arrays)
+    return arrays
+
+
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore', DeprecationWarning)   # numpy 1.25-1.26
+    has_find_common_type = hasattr(numpy, 'find_common_type')
+if not has_find_common_type:
+    numpy.find_common_type = _find_common_type
