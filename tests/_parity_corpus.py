@@ -149,6 +149,9 @@ def _cases():
         # strided slice of an Alloc, which a rewrite builds with it
         ('ceil_intdiv', 'out = [T.ceil_intdiv(i32, 3), T.ceil_intdiv(i64, i32)]'),
         ('alloc strided slice', 'out = T.alloc(f64[0], 7)[::2]'),
+        # Inv's Python code divides np.float32(1.0) by each element
+        ('inv', 'out = [T.inv(f64), T.inv(f32), T.inv(i64), T.inv(i8), '
+                'T.inv(T.cast(f64, "complex128"))]'),
         # numpy RandomState streams: two draws from one generator, not in
         # place (a shared RandomState without an update), so each copies it
         ('raw_random two draws',

@@ -28,7 +28,7 @@ NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 MEASURED = ['f64 * 0.1', 'f64 * 3.4e39', 'f64 * 1e-310', 'i32 * 300',
             'i32 + 70000', 'i8 + 200', 'arange(1000)', 'constant(300, int8)',
             'cast constant 300 int8', 'grad 0.1 l2', 'mrg uniform',
-            'raw_random two draws', 'ceil_intdiv']
+            'raw_random two draws', 'ceil_intdiv', 'inv']
 
 
 
@@ -386,6 +386,22 @@ def test_gradients_that_build_constants_of_a_type(bk, name, dtype):
                                rtol=1e-12 if dtype == 'float64' else 1e-5)
 
 
+@pytest.mark.parametrize('dtype', ['float64', 'complex128', 'int64',
+                                   'float32', 'int8'])
+def test_inv_in_python_keeps_its_precision(bk, dtype):
+    # Theano's Python loop hands Inv.impl Python numbers; 1 / x in the
+    # output's own precision, as numpy computes it
+    from theano.compile.mode import Mode
+    T = bk.T
+    a = np.array([3, -7, 11], dtype=dtype)
+    x = T.vector(dtype=dtype)
+    got = bk.function([x], T.inv(x), mode=Mode(linker='py'))(a)
+    out = {'int64': 'float64', 'int8': 'float32'}.get(dtype, dtype)
+    assert got.dtype == out
+    want = np.ones((), out) / a.astype(out)
+    assert got.tobytes() == want.tobytes()
+
+
 def test_patches_only_on_numpy2():
     names = [p.name for p in _numpy2.patches()]
     if NUMPY2:
@@ -394,6 +410,7 @@ def test_patches_only_on_numpy2():
                          'theano.sandbox.rng_mrg.mrg_next_value',
                          'theano.tensor.subtensor.IncSubtensor.perform',
                          'theano.tensor.raw_random.copy',
+                         'theano.scalar.basic.Inv.impl',
                          'theano.scalar.basic.Deg2Rad.L_op',
                          'theano.scalar.basic.Rad2Deg.L_op',
                          'theano.scalar.upcast']

@@ -53,6 +53,13 @@ them):
   ``np.asarray(factor, gz.type)``, a Theano type as the dtype, which numpy
   1 read through its ``.dtype`` string and numpy 2 refuses (ValueError:
   no gradient at all). They get the type's dtype name, numpy 1's reading.
+* ``theano.scalar.basic.Inv.impl``: ``np.float32(1.0) / x``, where Theano's
+  Python loop (``numpy.frompyfunc``: pure-Python mode, ``FAST_COMPILE``,
+  and complex inputs everywhere, having no C code) hands ``x`` over as a
+  Python float or complex. numpy 1 took those as float64 and complex128;
+  numpy 2 lets them take float32's precision, so ``T.inv`` of float64 and
+  complex128 values was rounded to float32 (2.7e-8 off). ``x`` gets numpy
+  1's type first.
 
 :func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
 Theano behaviour is the reference), and only for Theano 1.0.5 (none for
@@ -261,6 +268,29 @@ def _make_angle_l_op(factor):
     return make
 
 
+# numpy 1's type for a Python number met by a numpy scalar
+_NP1_TYPES = {float: np.float64, complex: np.complex128, bool: np.bool_}
+
+
+def _np1_scalar(x):
+    """A Python number as the numpy scalar numpy 1 made of it; anything
+    else (numpy scalars included) as it is."""
+    kind = type(x)
+    if kind in _NP1_TYPES:
+        return _NP1_TYPES[kind](x)
+    if kind is int and _LONG_MIN <= x <= _LONG_MAX:
+        return np.int64(x)
+    return x
+
+
+def _make_inv_impl(original):
+    def impl(self, x):
+        return original(self, _np1_scalar(x))
+    impl.__doc__ = original.__doc__
+    impl.__wrapped__ = original
+    return impl
+
+
 def patches():
     """The numpy-2 semantic patches, or none on numpy 1.x.
 
@@ -293,6 +323,9 @@ def patches():
         _patch.Patch(
             'theano.tensor.raw_random', 'copy', _make_random_copy,
             'numpy 2: a copied RandomState has its own generator again'),
+        _patch.Patch(
+            'theano.scalar.basic', 'Inv.impl', _make_inv_impl,
+            'numpy 2: inv in Python keeps float64 and complex128 precision'),
         _patch.Patch(
             'theano.scalar.basic', 'Deg2Rad.L_op',
             _make_angle_l_op(np.pi / 180),
