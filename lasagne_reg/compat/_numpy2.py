@@ -41,13 +41,14 @@ them):
   numbers. A ``RandomState`` is copied with its own bit generator again.
 * ``theano.scalar.upcast`` (the package's name of
   ``theano.scalar.basic.upcast``, which ``basic``'s own callers use with
-  dtype names only): Theano passes it variables as well as dtype names (``T.ceil_intdiv``, so the
-  shape of ``images2neibs(..., mode='wrap_centered')`` and of a strided
-  slice of ``T.alloc``; sparse rewrites) and numpy 1 read a variable's
-  ``.dtype`` string (with a DeprecationWarning); numpy 2 raises
-  ``ValueError``, the rewrite or shape inference is skipped, and
-  ``T.ceil_intdiv`` itself fails. Such an argument is handed over with its
-  ``.dtype`` as a numpy dtype, compared as itself.
+  dtype names only): Theano passes it variables as well as dtype names
+  (``T.ceil_intdiv``, so the shape of ``images2neibs(...,
+  mode='wrap_centered')`` and of a strided slice of ``T.alloc``; sparse
+  rewrites), and numpy 1 read a variable's ``.dtype`` string (with a
+  DeprecationWarning); numpy 2 raises ``ValueError``, the rewrite or shape
+  inference is skipped, and ``T.ceil_intdiv`` itself fails. Such an
+  argument is handed over with its ``.dtype`` as a numpy dtype, compared as
+  itself.
 * ``theano.scalar.basic.Deg2Rad.L_op`` and ``Rad2Deg.L_op``: the
   gradients of ``T.deg2rad`` and ``T.rad2deg`` build their constant with
   ``np.asarray(factor, gz.type)``, a Theano type as the dtype, which numpy

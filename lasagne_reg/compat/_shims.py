@@ -16,12 +16,12 @@
   setuptools does not ship it, and only while a module of Lasagne or Theano
   is being imported: any other import gets the ImportError it would get
   without compat, so code that tries ``import pkg_resources`` and falls
-  back keeps falling back. Where
-  Lasagne has imported it, it is in ``sys.modules`` for everyone, so it also
-  has ``fixup_namespace_packages`` (a no-op: no namespace package was
-  declared through it; pytest's ``monkeypatch.syspath_prepend`` calls it),
-  and asking it for anything else raises an AttributeError that says what
-  it is.
+  back keeps falling back. Once Lasagne has imported it, it is in
+  ``sys.modules`` for everyone, so it also has
+  ``fixup_namespace_packages`` (a no-op: no namespace package was declared
+  through it; pytest's ``monkeypatch.syspath_prepend`` calls it), and
+  asking it for anything else raises an AttributeError that says what it
+  is.
 * ``numpy.linalg.linalg`` (private since numpy 2.0, gone in 2.4), whose
   ``LinAlgError`` Theano's scan rewrites import (through
   ``theano.gpuarray.linalg``): without it no ``theano.scan`` compiles on
