@@ -28,6 +28,13 @@ def fresh_finders(monkeypatch):
     return fresh
 
 
+def pkg_resources_served():
+    """['pkg_resources'] where this setuptools no longer ships it (82 and
+    later): install() then adds compat's stand-in to its finder."""
+    found = importlib.machinery.PathFinder.find_spec('pkg_resources')
+    return [] if found is not None else ['pkg_resources']
+
+
 def linalg_served():
     """['numpy.linalg.linalg'] where this numpy lacks it (2.4 and later)."""
     found = importlib.machinery.PathFinder.find_spec(

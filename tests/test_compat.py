@@ -14,7 +14,14 @@ import pytest
 
 from lasagne_reg import compat
 from lasagne_reg.compat import _blas, _py312, _shims
-from tests._compat_support import NO_BLAS, NP2, cache_flags, fresh_finders, linalg_served
+from tests._compat_support import (
+    NO_BLAS,
+    NP2,
+    cache_flags,
+    fresh_finders,
+    linalg_served,
+    pkg_resources_served,
+)
 from tests._support import last_json, run_python
 
 
@@ -308,10 +315,11 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     assert np.sctype2char(np.float64) == 'd'
     assert np.sctype2char('float32') == 'f'
     assert report.modules == ['theano.tensor.signal.downsample'] + \
-        linalg_served() + stand_ins + [_shims.SCAN_C_LOOP + ' (refused)']
+        pkg_resources_served() + linalg_served() + stand_ins + \
+        [_shims.SCAN_C_LOOP + ' (refused)']
     assert set(fresh[_shims.CompatFinder].makers) == \
-        {'theano.tensor.signal.downsample'} | set(linalg_served()) | \
-        set(stand_ins)
+        {'theano.tensor.signal.downsample'} | set(pkg_resources_served()) | \
+        set(linalg_served()) | set(stand_ins)
     assert report.changed
     assert _install_quietly().numpy_aliases == []
 
