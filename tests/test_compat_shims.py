@@ -270,6 +270,24 @@ def test_a_module_without_a_spec_is_not_being_imported(monkeypatch):
     assert _shims._old_code_importing() is True
 
 
+def test_setuptools_lacks_pkg_resources_sees_through_the_stand_in(
+        monkeypatch):
+    # the stand-in imported (by Lasagne) is not a real pkg_resources
+    stand_in = _shims.make_pkg_resources()
+    stand_in.__spec__ = importlib.machinery.ModuleSpec(
+        'pkg_resources', _shims.CompatFinder())
+    monkeypatch.setitem(sys.modules, 'pkg_resources', stand_in)
+    assert _shims._setuptools_lacks_pkg_resources() is True
+    real = _shims.types.ModuleType('pkg_resources')
+    real.__spec__ = importlib.machinery.ModuleSpec('pkg_resources', None)
+    monkeypatch.setitem(sys.modules, 'pkg_resources', real)
+    assert _shims._setuptools_lacks_pkg_resources() is False
+    # not imported: the path decides
+    monkeypatch.delitem(sys.modules, 'pkg_resources')
+    on_path = importlib.machinery.PathFinder.find_spec('pkg_resources')
+    assert _shims._setuptools_lacks_pkg_resources() is (on_path is None)
+
+
 def test_the_pkg_resources_stand_in_says_what_it_is(monkeypatch):
     pkg = _shims.make_pkg_resources()
     assert pkg.fixup_namespace_packages('/some/path') is None
@@ -342,9 +360,8 @@ def test_the_finder_serves_its_modules_through_import(monkeypatch):
     fresh = finders[_shims.CompatFinder]
     monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
     import importlib.util as util
-    real = util.find_spec
-    monkeypatch.setattr(util, 'find_spec', lambda n, *a: (
-        None if n == 'pkg_resources' else real(n, *a)))
+    monkeypatch.setattr(_shims, '_setuptools_lacks_pkg_resources',
+                        lambda: True)
     assert _shims.install_modules() == [
         'theano.tensor.signal.downsample', 'pkg_resources'] + \
         linalg_served() + [_shims.SCAN_C_LOOP + ' (refused)']

@@ -163,6 +163,16 @@ def make_pkg_resources():
         __getattr__=_pkg_resources_getattr)
 
 
+def _setuptools_lacks_pkg_resources():
+    """True where no real ``pkg_resources`` is there: none on the path, or
+    the one imported is compat's own stand-in."""
+    loaded = sys.modules.get(PKG_RESOURCES)
+    if loaded is not None:
+        spec = getattr(loaded, '__spec__', None)
+        return isinstance(getattr(spec, 'loader', None), CompatFinder)
+    return importlib.machinery.PathFinder.find_spec(PKG_RESOURCES) is None
+
+
 def _old_code_importing():
     """Whether a module of Lasagne or Theano is being imported right now:
     importlib marks each module's spec ``_initializing`` while its code
@@ -235,7 +245,7 @@ def install_modules():
     """Serve the shim modules, refuse the broken ones; return the names
     newly served or refused."""
     wanted = {DOWNSAMPLE: make_downsample}
-    if importlib.util.find_spec(PKG_RESOURCES) is None:
+    if _setuptools_lacks_pkg_resources():
         wanted[PKG_RESOURCES] = make_pkg_resources
     if not _has_module(NUMPY_LINALG):
         wanted[NUMPY_LINALG] = make_numpy_linalg
