@@ -66,45 +66,26 @@ _SCIPY_DTYPE = ("expects scipy 1.17's float64 for an int8 or uint8 input "
                 "reference's values")
 
 # tests that fail on numpy 2 because they compare Theano with numpy 2's (or
-# its scipy's) own changed semantics, where compat keeps numpy 1.23.5's result on purpose
-# (parity); listed, and not counted as lost by --fail-on-lost
+# its scipy's) own changed semantics, where compat keeps numpy 1.23.5's
+# result on purpose (parity); listed, and not counted as lost by
+# --fail-on-lost
 EXPECTED_LOST = {
     'theano.tensor.tests.test_extra_ops.test_Unique::test_basic_matrix':
         "expects numpy 2's np.unique inverse in the input's shape; Theano "
         "declares a vector and, on numpy 1.23.5, gave it flat, which compat "
         "keeps (tests/test_compat_cops.py compares with numpy 1.23.5)",
-
-    'theano.tensor.tests.test_basic.CeilTester::test_good':
-        "expects numpy 2's np.ceil of int64, which is int64 (numpy 1's "
-        "was float64); Theano's output is float64, as on numpy 1.23.5, with "
-        "the reference's values",
-    'theano.tensor.tests.test_basic.FloorTester::test_good':
-        "expects numpy 2's np.floor of int64, which is int64 (numpy 1's "
-        "was float64); Theano's output is float64, as on numpy 1.23.5, with "
-        "the reference's values",
-    'theano.tensor.tests.test_basic.TruncTester::test_good':
-        "expects numpy 2's np.trunc of int64, which is int64 (numpy 1's "
-        "was float64); Theano's output is float64, as on numpy 1.23.5, with "
-        "the reference's values",
-    'theano.tensor.tests.test_basic.ErfTester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.GammaTester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.GammalnTester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.PsiTester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.TriGammaTester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.J0Tester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.J1Tester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.I0Tester::test_good':
-        _SCIPY_DTYPE,
-    'theano.tensor.tests.test_basic.I1Tester::test_good':
-        _SCIPY_DTYPE,
 }
+# test_basic's testers whose numpy 2 or scipy 1.17 reference changed dtype
+EXPECTED_LOST.update({
+    'theano.tensor.tests.test_basic.%sTester::test_good' % name:
+        "expects numpy 2's np.%s of int64, which is int64 (numpy 1's was "
+        "float64); Theano's output is float64, as on numpy 1.23.5, with the "
+        "reference's values" % name.lower()
+    for name in ('Ceil', 'Floor', 'Trunc')})
+EXPECTED_LOST.update({
+    'theano.tensor.tests.test_basic.%sTester::test_good' % name: _SCIPY_DTYPE
+    for name in ('Erf', 'Gamma', 'Gammaln', 'Psi', 'TriGamma', 'J0', 'J1',
+                 'I0', 'I1')})
 
 
 # tests that fail on the numpy-2 stack in their own code, not in Theano's:
