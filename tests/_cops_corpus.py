@@ -13,6 +13,7 @@ numpy-1.23.5 interpreter can evaluate the same graphs for comparison.
 """
 import json
 import sys
+import warnings
 
 import numpy as np
 
@@ -212,6 +213,44 @@ def _unique(return_index):
                 'Unique', build, values, expected, linker='default')
 
 
+def _numpy_conv(x, w, full):
+    """A convolution (flipped filters, as ConvOp computes it) written out
+    with numpy: out[b, k, i, j] = sum over c, u, v of x[b, c, i + u, j + v]
+    times the flipped w[k, c, u, v]; 'full' pads x with zeros first."""
+    rows, cols = w.shape[2:]
+    if full:
+        x = np.pad(x, [(0, 0), (0, 0), (rows - 1, rows - 1),
+                       (cols - 1, cols - 1)])
+    windows = np.lib.stride_tricks.sliding_window_view(x, (rows, cols),
+                                                       axis=(2, 3))
+    return np.einsum('bcijuv,kcuv->bkij', windows, w[:, :, ::-1, ::-1])
+
+
+def _conv(border_mode, shapes):
+    """ConvOp, the old ``theano.tensor.nnet.conv.conv2d``; with `shapes`
+    Theano knows the shapes and writes unrolled C code."""
+    x_shape, w_shape = (2, 3, 7, 6), (4, 3, 3, 2)
+
+    def values():
+        r = _rng(19)
+        return [r.randn(*x_shape), r.randn(*w_shape)]
+
+    def build(theano, T):
+        from theano.tensor.nnet import conv
+        x, w = T.dtensor4(), T.dtensor4()
+        known = dict(image_shape=x_shape, filter_shape=w_shape) if shapes \
+            else {}
+        with warnings.catch_warnings():     # conv.conv2d is deprecated
+            warnings.simplefilter('ignore', UserWarning)
+            return [x, w], [conv.conv2d(x, w, border_mode=border_mode,
+                                        **known)]
+
+    def expected(x, w):
+        return [_numpy_conv(x, w, border_mode == 'full')]
+    return Case('conv2d_%s%s' % (border_mode, '_shapes' if shapes else ''),
+                'ConvOp', build, values, expected)
+
+
 CASES = [
     _inc_case('inc1_float64_repeated', 'float64', (5, 3), [0, 2, 0, 4, -1, 0],
               (6, 3)),
@@ -267,6 +306,9 @@ CASES = [
              linker='default'),
     _unique(False),
     _unique(True),
+    _conv('valid', False),
+    _conv('full', False),
+    _conv('valid', True),
 ]
 
 BY_NAME = {case.name: case for case in CASES}

@@ -8,6 +8,7 @@ subprocess: LASAGNE_REG_REFERENCE_PYTHON, by default the checkout's
 .venv/bin/python (``make .venv/.installed``). A missing reference fails the
 run; it is never skipped.
 """
+import inspect
 import os
 import warnings
 
@@ -35,6 +36,11 @@ _COMPLEX_ARITHMETIC = {'complex128_div', 'complex128_mul_add', 'complex64_sub_ne
               'float_to_complex64_cast', 'complex128_abs'}
 
 
+# ConvOp sums its n products per output in its own order, numpy's einsum in
+# another: each result is within n machine epsilons of the sum of the
+# products' magnitudes of the exact one (the rounding-error bound of n
+# products summed in any order), so the two are within that of each other
+_SUMS = {'conv2d_valid', 'conv2d_full', 'conv2d_valid_shapes'}
 
 
 @pytest.fixture(scope='module')
@@ -73,6 +79,13 @@ def test_case_matches_numpy(case, ours):
             scale = 1 + max(np.abs(v).max() for v in case.values()) ** 2
             atol = 8 * np.finfo(got.dtype).eps * scale
             np.testing.assert_allclose(got, want, rtol=0, atol=atol)
+        elif case.name in _SUMS:
+            x, w = case.values()
+            n = w[0].size
+            bound = corpus._numpy_conv(np.abs(x), np.abs(w),
+                                       'full' in case.name)
+            assert np.all(np.abs(got - want)
+                          <= n * np.finfo(got.dtype).eps * bound)
         else:
             np.testing.assert_array_equal(got, want)
 
@@ -110,7 +123,8 @@ def test_patches_exist_only_on_numpy_2():
     for name in ('AdvancedIncSubtensor1.c_code', 'CumOp.c_axis',
                  'MaxAndArgmax.c_code', 'Argmax.c_code',
                  'AdvancedSubtensor1.c_code', 'CumOp.c_code',
-                 'Scalar.c_support_code', 'Unique.perform'):
+                 'Scalar.c_support_code', 'Unique.perform',
+                 'ConvOp.c_headers'):
         assert any(n.endswith('.' + name) for n in names), name
 
 
@@ -126,12 +140,22 @@ def test_every_patched_c_code_changes_its_cache_version():
     import theano.tensor.basic as basic
     import theano.tensor.extra_ops as extra
     import theano.tensor.subtensor as subtensor
+    from theano.tensor.nnet import conv
     ops = [subtensor.AdvancedIncSubtensor1(), basic.MaxAndArgmax([0]),
            subtensor.AdvancedSubtensor1(), extra.CumOp(None),
-           scalar.Scalar('complex64')]
+           scalar.Scalar('complex64'), conv.ConvOp()]
     for op in ops:
         version = op.c_code_cache_version()
         assert (version[-2:] == _cops._CACHE_TAG) == NUMPY2, (op, version)
+
+
+def test_conv_op_headers_lose_only_noprefix_on_numpy_2():
+    from theano.tensor.nnet import conv
+    headers = conv.ConvOp().c_headers()
+    assert ('<numpy/noprefix.h>' in headers) != NUMPY2
+    assert set(headers) | {'<numpy/noprefix.h>'} == set(
+        inspect.unwrap(conv.ConvOp.c_headers)(conv.ConvOp())) | {
+            '<numpy/noprefix.h>'}
 
 
 def test_complex_warning_is_numpys():

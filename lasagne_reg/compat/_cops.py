@@ -33,6 +33,14 @@ by Theano's own code, is never taken from the compile cache.
   ``struct { float _Val[2]; }``, so every graph with a complex variable
   failed to compile (``has no member named 'real'``). The structs get the
   same layout with numpy 1's member names, and conversions to numpy 2's.
+* ``ConvOp`` (``theano.tensor.nnet.conv.conv2d``, and
+  ``theano.tensor.signal.conv.conv2d`` built on it) includes
+  ``numpy/noprefix.h``, which numpy 2 removed (``fatal error:
+  numpy/noprefix.h: No such file or directory``). The header only defines
+  unprefixed aliases of numpy's C names, and ConvOp's generated C source
+  uses none of them (checked over its valid, full and unrolled variants on
+  numpy 1.23.5), so the include is dropped; the C code is otherwise the
+  same.
 * ``Unique(return_inverse=True)``: numpy 2's ``np.unique`` gives the inverse
   in the input's shape; Theano declares (and numpy 1 gave) a vector, so
   the inverse is raveled.
@@ -45,7 +53,7 @@ import re
 
 import numpy as np
 
-from . import _variant
+from . import _patch, _variant
 from ._patch import Patch
 
 __all__ = ['patches']
@@ -93,23 +101,28 @@ def patches(numpy_version=None):
               _tagged_version, 'numpy 2: complex C structs changed'),
         Patch(extra, 'Unique.perform', _make_unique_perform,
               'numpy 2: np.unique gives the inverse in the input shape'),
+        Patch('theano.tensor.nnet.conv', 'ConvOp.c_headers',
+              _make_without_noprefix,
+              'numpy 2: numpy/noprefix.h is gone; ConvOp uses none of it'),
+        Patch('theano.tensor.nnet.conv', 'ConvOp.c_code_cache_version',
+              _tagged_version, 'numpy 2: C headers changed'),
     ]
 
 
 def _tagged_version(original):
+    @_patch.wraps(original)
     def c_code_cache_version(self):
         version = original(self)
         return tuple(version) + _CACHE_TAG if version else version
-    c_code_cache_version.__wrapped__ = original
     return c_code_cache_version
 
 
 def _ravel_axis_patches(module, name):
     def make(original):
+        @_patch.wraps(original)
         def c_code(self, *args, **kwargs):
             return original(self, *args, **kwargs).replace(
                 'NPY_MAXDIMS', 'NPY_RAVEL_AXIS')
-        c_code.__wrapped__ = original
         return c_code
     return [Patch(module, name + '.c_code', make,
                   'numpy 2: axis=None is NPY_RAVEL_AXIS, not NPY_MAXDIMS'),
@@ -123,13 +136,23 @@ def _make_c_axis(original):
 
 
 def _make_unique_perform(original):
+    @_patch.wraps(original)
     def perform(self, node, inputs, output_storage, *params):
         original(self, node, inputs, output_storage, *params)
         if self.return_inverse:
             slot = output_storage[1 + bool(self.return_index)]
             slot[0] = slot[0].ravel()
-    perform.__wrapped__ = original
     return perform
+
+
+_NOPREFIX = '<numpy/noprefix.h>'
+
+
+def _make_without_noprefix(original):
+    @_patch.wraps(original)
+    def c_headers(self):
+        return [h for h in original(self) if h != _NOPREFIX]
+    return c_headers
 
 
 _COMPLEX_HEAD = re.compile(
@@ -158,6 +181,7 @@ def _complex_head(match):
 
 
 def _make_complex_support_code(original):
+    @_patch.wraps(original)
     def c_support_code(self):
         code = original(self)
         if not self.dtype.startswith('complex'):
@@ -170,18 +194,17 @@ def _make_complex_support_code(original):
         return code + ''.join(
             _COMPLEX_FROM_NUMPY % dict(nbits=n, other=o, ohalf=int(o) // 2)
             for n in (64, 128) for o in (64, 128))
-    c_support_code.__wrapped__ = original
     return c_support_code
 
 
 def _make_inc1_c_code(original):
+    @_patch.wraps(original)
     def c_code(self, node, name, input_names, output_names, sub):
         x, y, idx = input_names
         out = output_names[0]
         return _INC1_C_CODE % dict(
             x=x, y=y, idx=idx, out=out, copy_of_x=self.copy_of_x(x),
             params=sub['params'], fail=sub['fail'])
-    c_code.__wrapped__ = original
     return c_code
 
 

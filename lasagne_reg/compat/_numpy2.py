@@ -116,6 +116,7 @@ def _np1_array(data, dtype):
 
 
 def _make_asarray(original):
+    @_patch.wraps(original)
     def _asarray(a, dtype, order=None):
         try:
             return original(a, dtype, order)
@@ -126,8 +127,6 @@ def _make_asarray(original):
                 raise
             rval = _np1_array(a, dtype)
             return original(rval, dtype, order)
-    _asarray.__doc__ = original.__doc__
-    _asarray.__wrapped__ = original
     return _asarray
 
 
@@ -137,6 +136,7 @@ def _floatx():
 
 
 def _make_cast_impl(original):
+    @_patch.wraps(original)
     def impl(self, input):
         try:
             return original(self, input)
@@ -145,7 +145,6 @@ def _make_cast_impl(original):
                     or np.dtype(self.o_type.dtype).kind not in 'iu'):
                 raise
             return _np1_integer(input, self.o_type.dtype)[()]
-    impl.__wrapped__ = original
     return impl
 
 
@@ -159,6 +158,7 @@ def _fits(x, x_):
 
 
 def _make_autocaster_call(original):
+    @_patch.wraps(original)
     def __call__(self, x):
         import theano
         config = theano.config
@@ -176,12 +176,11 @@ def _make_autocaster_call(original):
             if _fits(x, x_):
                 break
         return x_
-    __call__.__doc__ = original.__doc__
-    __call__.__wrapped__ = original
     return __call__
 
 
 def _make_mrg_next_value(original):
+    @_patch.wraps(original)
     def mrg_next_value(rstate, new_rstate, NORM, mask, offset):
         # numpy 1 widened int32 & 0xffffffff to int64 (the mask's smallest
         # type is uint32); numpy 2 converts the mask to int32 and raises
@@ -189,12 +188,11 @@ def _make_mrg_next_value(original):
         if type(mask) is int and mask > np.iinfo(np.int32).max:
             mask = np.int64(mask)
         return original(rstate, new_rstate, NORM, mask, offset)
-    mrg_next_value.__doc__ = original.__doc__
-    mrg_next_value.__wrapped__ = original
     return mrg_next_value
 
 
 def _make_inc_subtensor_perform(original):
+    @_patch.wraps(original)
     def perform(self, node, inputs, out_):
         try:
             return original(self, node, inputs, out_)
@@ -210,21 +208,19 @@ def _make_inc_subtensor_perform(original):
             inputs = [x, np.asarray(y).astype(np.asarray(x).dtype)] + \
                 list(inputs[2:])
             return original(self, node, inputs, out_)
-    perform.__wrapped__ = original
     return perform
 
 
 def _make_random_copy(original):
     import copy as _copy
 
+    @_patch.wraps(original)
     def copy(value):
         # numpy 2's RandomState.__reduce__ hands over its bit generator
         # itself, so copy.copy shares it; deepcopy copies it, with its state
         if isinstance(value, np.random.RandomState):
             return _copy.deepcopy(value)
         return original(value)
-    copy.__doc__ = original.__doc__
-    copy.__wrapped__ = original
     return copy
 
 
@@ -243,28 +239,26 @@ class _ByDtype:
 
 
 def _make_upcast(original):
+    @_patch.wraps(original)
     def upcast(dtype, *dtypes):
         given = (dtype,) + dtypes
         args = [_ByDtype(a) if (not isinstance(a, (str, np.dtype, type))
                                 and isinstance(getattr(a, 'dtype', None), str))
                 else a for a in given]
         return original(*args)
-    upcast.__doc__ = original.__doc__
-    upcast.__wrapped__ = original
     return upcast
 
 
 def _make_angle_l_op(factor):
     """The L_op of Deg2Rad (`factor` pi / 180) or Rad2Deg (180 / pi)."""
     def make(original):
+        @_patch.wraps(original)
         def L_op(self, inputs, outputs, gout):
             from theano.scalar.basic import complex_types, discrete_types
             (gz,) = gout
             if gz.type in complex_types or outputs[0].type in discrete_types:
                 return original(self, inputs, outputs, gout)   # no constant
             return gz * np.asarray(factor, gz.type.dtype),
-        L_op.__doc__ = original.__doc__
-        L_op.__wrapped__ = original
         return L_op
     return make
 
@@ -285,10 +279,9 @@ def _np1_scalar(x):
 
 
 def _make_inv_impl(original):
+    @_patch.wraps(original)
     def impl(self, x):
         return original(self, _np1_scalar(x))
-    impl.__doc__ = original.__doc__
-    impl.__wrapped__ = original
     return impl
 
 

@@ -25,6 +25,7 @@ Examples
 >>> json.dumps([1])
 '[1]'
 """
+import functools
 import importlib.abc
 import sys
 
@@ -59,6 +60,29 @@ class Patch:
 
     def __repr__(self):
         return 'Patch(%r)' % self.name
+
+
+def wraps(original):
+    """Decorator for a replacement function made from `original`.
+
+    The replacement keeps its own name and module, so that a traceback or
+    ``repr`` shows it is compat's; it takes the original's docstring and
+    points at it through ``__wrapped__`` (what :func:`inspect.unwrap`
+    follows).
+
+    Examples
+    --------
+    >>> def original():
+    ...     '''Theano's.'''
+    >>> @wraps(original)
+    ... def replacement():
+    ...     return original()
+    >>> replacement.__name__, replacement.__doc__
+    ('replacement', "Theano's.")
+    >>> replacement.__wrapped__ is original
+    True
+    """
+    return functools.wraps(original, assigned=('__doc__',), updated=())
 
 
 # name -> (owner object, attribute name, original value, patch); and the
