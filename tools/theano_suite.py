@@ -3,9 +3,11 @@
 
 Runs each test module of the installed Theano with pytest (through
 tools/theano_suite/pytest.ini, whose plugin calls compat.install()) in the
-numpy-1.23.5 virtualenv (.venv) and in the numpy-2 one (.venv-numpy2), then
-prints one row per module: tests collected, passed on each numpy, and lost
-(passed on 1.23.5 but not on 2). Tests that fail on numpy 1.23.5 too are
+numpy-1.23.5 virtualenv (.venv, Python 3.11) and in the numpy-2 ones
+(.venv-numpy2 on Python 3.11; .venv-py312 and .venv-py313 with
+``--stacks``), then prints one row per module: tests collected, passed on
+each stack, and lost (passed on 1.23.5 but not on some numpy-2 stack,
+listed per stack). Tests that fail on numpy 1.23.5 too are
 Theano's own failures, listed separately. Each module's JUnit XML is kept in
 --results, so ``--report-only`` prints the table again without running.
 
@@ -15,6 +17,7 @@ Usage::
     python tools/theano_suite.py --quick --fail-on-lost
     python tools/theano_suite.py --modules theano.tensor.tests.test_sort
     python tools/theano_suite.py --stacks numpy1     # one stack only
+    python tools/theano_suite.py --quick --stacks numpy1,numpy2,py313
 
 A module is given as ``NAME`` or ``NAME:EXPR`` (EXPR goes to pytest -k).
 """
@@ -30,10 +33,15 @@ import xml.etree.ElementTree as ET
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INI = os.path.join(ROOT, 'tools', 'theano_suite', 'pytest.ini')
 
+# stack: (virtualenv, compiledir under .cache); 'numpy1' is the reference
+# every other stack is compared with (Python 3.11, numpy 1.23.5)
 STACKS = {
     'numpy1': ('.venv', 'theano'),
-    'numpy2': ('.venv-numpy2', 'theano-numpy2'),
+    'numpy2': ('.venv-numpy2', 'theano-numpy2'),     # Python 3.11, numpy 2.4
+    'py312': ('.venv-py312', 'theano-py312'),        # Python 3.12, numpy 2.5
+    'py313': ('.venv-py313', 'theano-py313'),        # Python 3.13, numpy 2.5
 }
+REFERENCE = 'numpy1'
 
 # make test-theano-suite: every Theano module compat changes something in
 # (tools/theano_suite.py --quick). Chosen by measurement to stay under six
@@ -234,12 +242,16 @@ def outcomes(xml, module=''):
     return found
 
 
-def _numpy_version(stack):
+def _label(stack):
+    """'numpy X' or 'numpy X, py3.Y' for a stack's column heads."""
     python = os.path.join(ROOT, STACKS[stack][0], 'bin', 'python')
     if not os.path.exists(python):
-        return '?'
-    return subprocess.run([python, '-c', 'import numpy; print(numpy.__version__)'],
-                          capture_output=True, text=True).stdout.strip()
+        return '%s ?' % stack
+    out = subprocess.run(
+        [python, '-c', 'import sys, numpy; print(numpy.__version__, '
+         '"%d.%d" % sys.version_info[:2])'], capture_output=True, text=True)
+    numpy, _, python = out.stdout.strip().partition(' ')
+    return '%s (py%s)' % (numpy, python)
 
 
 def _count(found, kind):
@@ -247,54 +259,71 @@ def _count(found, kind):
                                              found.values()))
 
 
-def table(specs, results):
-    """The per-module table; returns (text, lost, theanos)."""
-    v1, v2 = _numpy_version('numpy1'), _numpy_version('numpy2')
-    head = ['module', 'tests', 'passed %s' % v1, 'passed %s' % v2, 'lost',
-            'fail on %s' % v1, 'wall s (1 + 2)', 'CPU s (1 + 2)']
-    rows, lost, theanos, expected, test_code = [], {}, {}, [], []
+def _lost(one, other):
+    """Tests that passed on the reference but not on the other stack."""
+    if one is None or other is None:
+        return None
+    return sorted(t for t, v in one.items()
+                  if v == 'passed' and other.get(t) != 'passed')
+
+
+def table(specs, results, stacks=('numpy1', 'numpy2')):
+    """The per-module table comparing each of stacks with the reference
+    (REFERENCE, the first column); returns (text, lost, theanos), lost
+    being {(stack, spec): [test ids]} without the listed expected ones."""
+    others = [s for s in stacks if s != REFERENCE]
+    labels = {s: _label(s) for s in [REFERENCE] + others}
+    head = (['module', 'tests'] + ['passed %s' % labels[s]
+                                   for s in [REFERENCE] + others]
+            + ['lost', 'fail on %s' % labels[REFERENCE],
+               'wall s (%s)' % ' + '.join([REFERENCE] + others)])
+    rows, lost, theanos, expected, test_code = [], {}, {}, set(), set()
     for spec in specs:
         module = _split(spec)[0]
-        one = outcomes(_xml_path(results, 'numpy1', spec), module)
-        two = outcomes(_xml_path(results, 'numpy2', spec), module)
-        gone = sorted(t for t, v in (one or {}).items()
-                      if v == 'passed' and two is not None
-                      and two.get(t) != 'passed')
-        expected += [t for t in gone if t in EXPECTED_LOST]
-        test_code += [t for t in gone if t in TEST_CODE_LOST]
-        gone = [t for t in gone
-                if t not in EXPECTED_LOST and t not in TEST_CODE_LOST]
-        own = sorted(t for t, v in (one or {}).items() if v == 'failed')
-        lost[spec], theanos[spec] = gone, own
-        runs = [timing(results, s, spec) for s in ('numpy1', 'numpy2')]
-        seconds = ' + '.join('%.0f' % r['seconds'] for r in runs if r)
-        cpu = ' + '.join('%.0f' % r['cpu'] for r in runs if r)
-        total = max(len(one or {}), len(two or {}))
-        rows.append([spec, str(total) if (one or two) else 'not run',
-                     _count(one, 'passed'), _count(two, 'passed'),
-                     str(len(gone)) if one is not None and two is not None
-                     else '-', _count(one, 'failed'), seconds or '-',
-                     cpu or '-'])
+        found = {s: outcomes(_xml_path(results, s, spec), module)
+                 for s in [REFERENCE] + others}
+        one = found[REFERENCE]
+        gone_any = None
+        for stack in others:
+            gone = _lost(one, found[stack])
+            if gone is None:
+                continue
+            expected.update(t for t in gone if t in EXPECTED_LOST)
+            test_code.update(t for t in gone if t in TEST_CODE_LOST)
+            lost[stack, spec] = [t for t in gone if t not in EXPECTED_LOST
+                                 and t not in TEST_CODE_LOST]
+            gone_any = (gone_any or set()) | set(lost[stack, spec])
+        theanos[spec] = sorted(t for t, v in (one or {}).items()
+                               if v == 'failed')
+        runs = [timing(results, s, spec) for s in [REFERENCE] + others]
+        seconds = ' + '.join('%.0f' % r['seconds'] if r else '-'
+                             for r in runs)
+        total = max(len(f or {}) for f in found.values())
+        rows.append([spec, str(total) if any(found.values()) else 'not run']
+                    + [_count(found[s], 'passed')
+                       for s in [REFERENCE] + others]
+                    + ['-' if gone_any is None else str(len(gone_any)),
+                       _count(one, 'failed'), seconds])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     def line(r):
         return '  '.join(c.ljust(w) for c, w in zip(r, widths))
     text = [line(head), line(['-' * w for w in widths])]
     text += [line(r) for r in rows]
-    for title, listing in (('Lost (passed on %s, not on %s)' % (v1, v2), lost),
-                           ("Theano's own failures (fail on %s too)" % v1,
-                            theanos)):
-        names = [(s, t) for s in specs for t in listing[s]]
-        text.append('')
-        text.append('%s: %d' % (title, len(names)))
-        text += ['  %s' % t for _, t in names]
-    text.append('')
-    text.append('Lost on purpose (numpy 1.23.5 results kept): %d'
-                % len(expected))
-    text += ['  %s: %s' % (t, EXPECTED_LOST[t]) for t in expected]
-    text.append('')
-    text.append("Lost in the test's own code (not counted as lost): %d"
-                % len(test_code))
-    text += ['  %s: %s' % (t, TEST_CODE_LOST[t]) for t in test_code]
+    for stack in others:
+        names = [t for spec in specs for t in lost.get((stack, spec), ())]
+        text += ['', 'Lost (passed on %s, not on %s): %d'
+                 % (labels[REFERENCE], labels[stack], len(names))]
+        text += ['  %s' % t for t in names]
+    names = [t for spec in specs for t in theanos[spec]]
+    text += ['', "Theano's own failures (fail on %s too): %d"
+             % (labels[REFERENCE], len(names))]
+    text += ['  %s' % t for t in names]
+    text += ['', 'Lost on purpose (numpy 1.23.5 results kept): %d'
+             % len(expected)]
+    text += ['  %s: %s' % (t, EXPECTED_LOST[t]) for t in sorted(expected)]
+    text += ['', "Lost in the test's own code (not counted as lost): %d"
+             % len(test_code)]
+    text += ['  %s: %s' % (t, TEST_CODE_LOST[t]) for t in sorted(test_code)]
     return '\n'.join(text), lost, theanos
 
 
@@ -303,7 +332,10 @@ def main(argv=None):
     parser.add_argument('--modules', nargs='+', metavar='MODULE')
     parser.add_argument('--quick', action='store_true',
                         help='the make-test subset (%d modules)' % len(QUICK))
-    parser.add_argument('--stacks', default='numpy1,numpy2')
+    parser.add_argument('--stacks', default='numpy1,numpy2',
+                        help='comma-separated, from %s (default '
+                        'numpy1,numpy2); each is compared with %s'
+                        % (', '.join(STACKS), REFERENCE))
     parser.add_argument('--results', default=os.path.join(
         ROOT, '.cache', 'theano-suite'))
     parser.add_argument('--timeout', type=float, default=3600,
@@ -332,15 +364,17 @@ def main(argv=None):
                                                 args.timeout)
                 print('%-8s %-70s %6.0f s  %6.0f s CPU  (pytest exit %s)'
                       % (stack, spec, seconds, cpu, code), flush=True)
-    text, lost, _ = table(specs, args.results)
+    compared = [REFERENCE] + [s for s in stacks if s != REFERENCE]
+    text, lost, _ = table(specs, args.results, compared)
     print()
     print(text)
     if args.fail_on_lost and any(lost.values()):
         return 1
     if args.fail_on_lost and not all(
             outcomes(_xml_path(args.results, s, spec)) is not None
-            for s in ('numpy1', 'numpy2') for spec in specs):
-        print('some module did not run on both stacks', file=sys.stderr)
+            for s in compared for spec in specs):
+        print('some module did not run on every stack (%s)'
+              % ', '.join(compared), file=sys.stderr)
         return 1
     return 0
 
