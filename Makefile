@@ -26,13 +26,16 @@ PYTEST_OPTS ?=
   test-aesara312 docs bench mutation mutation-smoke clean theano-suite \
   test-theano-suite test-cops
 
-# $(call make-venv,DIR,REQUIREMENTS): a fresh virtualenv with the pinned
-# requirements and lasagne_reg installed in it (editable)
+# $(call make-venv,DIR,REQUIREMENTS[,THEN]): a fresh virtualenv of $(PYTHON)
+# with the pinned requirements and lasagne_reg installed in it (editable),
+# then the command THEN, if given, before the stamp. A virtualenv of another
+# Python sets PYTHON for its target (PYTHON = $(PYTHON312)).
 define make-venv
 	rm -rf $(1)
 	$(PYTHON) -m venv $(1)
 	$(1)/bin/pip install --disable-pip-version-check -q -r $(2)
 	$(1)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	$(3)
 	touch $(1)/.installed
 endef
 
@@ -223,22 +226,19 @@ pythons:
 # `python -m lasagne_reg.compat enable` (compat/_build.py); then `disable`,
 # so that, like .venv, the virtualenv has no hook (tests/test_compat.py
 # checks a fresh environment without compat that inherits its packages).
-# $(call make-venv-py3x,VERSION,DIR)
-define make-venv-py3x
-	rm -rf $(2)
-	python=$$(tools/find-python $(1)) && $$python -m venv $(2)
-	$(2)/bin/pip install --disable-pip-version-check -q -r requirements/theano-py312plus.txt
-	$(2)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	$(2)/bin/python -m lasagne_reg.compat enable
-	$(2)/bin/python -m lasagne_reg.compat disable
-	touch $(2)/.installed
-endef
+# $(call enable-then-disable,DIR)
+enable-then-disable = $(1)/bin/python -m lasagne_reg.compat enable && \
+  $(1)/bin/python -m lasagne_reg.compat disable
 
+.venv-py312/.installed: PYTHON = $(PYTHON312)
 .venv-py312/.installed: requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
-	$(call make-venv-py3x,3.12,.venv-py312)
+	@tools/find-python 3.12 >/dev/null
+	$(call make-venv,.venv-py312,requirements/theano-py312plus.txt,$(call enable-then-disable,.venv-py312))
 
+.venv-py313/.installed: PYTHON = $(PYTHON313)
 .venv-py313/.installed: requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
-	$(call make-venv-py3x,3.13,.venv-py313)
+	@tools/find-python 3.13 >/dev/null
+	$(call make-venv,.venv-py313,requirements/theano-py312plus.txt,$(call enable-then-disable,.venv-py313))
 
 # compat, kernels and core on Theano + numpy 2.5, chosen by measurement
 # (2.5 min warm on 2 busy cores, 3.12 and 3.13 each). tests/test_compat_cli.py
@@ -301,14 +301,11 @@ test-cops: .venv/.installed .venv-numpy2/.installed
 	  LASAGNE_REG_REFERENCE_PYTHON=$(CURDIR)/.venv/bin/python \
 	  .venv-numpy2/bin/python -m pytest $(PYTEST_OPTS) tests/test_compat_cops.py
 
-# Theano 1.0.5's own tests need pynose and parameterized: on top of .venv
-# and .venv-numpy2, with their own stamps (changing them rebuilds neither)
-.venv/.suite-installed: .venv/.installed requirements/theano-suite.txt
-	.venv/bin/pip install --disable-pip-version-check -q -r requirements/theano-suite.txt
-	touch $@
-
-.venv-numpy2/.suite-installed: .venv-numpy2/.installed requirements/theano-suite.txt
-	.venv-numpy2/bin/pip install --disable-pip-version-check -q -r requirements/theano-suite.txt
+# Theano 1.0.5's own tests need pynose and parameterized: on top of .venv,
+# .venv-numpy2, .venv-py312 and .venv-py313, with their own stamps
+# (changing them rebuilds none of those)
+%/.suite-installed: %/.installed requirements/theano-suite.txt
+	$*/bin/pip install --disable-pip-version-check -q -r requirements/theano-suite.txt
 	touch $@
 
 THEANO_SUITE_OPTS ?=
@@ -316,15 +313,21 @@ THEANO_SUITE_OPTS ?=
 # every Theano test module that runs here (tensor, scalar, nnet, signal,
 # scan, gof, compile, sparse) on numpy 1.23.5 and numpy 2, one table: takes
 # hours on 2 cores; not part of make test. THEANO_SUITE_OPTS='--modules
-# theano.tensor.tests.test_sort' runs one module.
-theano-suite: .venv/.suite-installed .venv-numpy2/.suite-installed
+# theano.tensor.tests.test_sort' runs one module; THEANO_SUITE_OPTS=
+# '--stacks numpy1,numpy2,py313' adds Python 3.13 (its virtualenv too).
+theano-suite: .venv/.suite-installed .venv-numpy2/.suite-installed \
+  $(if $(findstring py312,$(THEANO_SUITE_OPTS)),.venv-py312/.suite-installed) \
+  $(if $(findstring py313,$(THEANO_SUITE_OPTS)),.venv-py313/.suite-installed)
 	.venv/bin/python tools/theano_suite.py $(THEANO_SUITE_OPTS)
 
 # make test's subset: the modules of every Theano part compat changes
-# (tools/theano_suite.py's QUICK list); fails when a test passing on numpy
-# 1.23.5 fails on numpy 2
-test-theano-suite: .venv/.suite-installed .venv-numpy2/.suite-installed
-	.venv/bin/python tools/theano_suite.py --quick --fail-on-lost
+# (tools/theano_suite.py's QUICK list) on numpy 1.23.5, numpy 2.4 (Python
+# 3.11) and numpy 2.5 (Python 3.13); fails when a test passing on numpy
+# 1.23.5 fails on either numpy 2
+test-theano-suite: .venv/.suite-installed .venv-numpy2/.suite-installed \
+  .venv-py313/.suite-installed
+	.venv/bin/python tools/theano_suite.py --quick --fail-on-lost \
+	  --stacks numpy1,numpy2,py313
 
 clean:
 	rm -rf .venv .venv-* .cache docs/_build
