@@ -296,6 +296,26 @@ def test_a_copied_random_state_has_its_own_generator(bk, mode):
                                   np.random.RandomState(7).uniform(size=4))
 
 
+@pytest.mark.parametrize('mutable', [False, True])
+def test_one_random_state_given_for_two_inputs(bk, mutable):
+    # the same RandomState passed for two inputs: Theano's aliasing check
+    # copies the second (copy.copy). Not in place, each draw starts from
+    # the seed's state and the generator is untouched; in place (mutable),
+    # the draws follow each other in the one generator, as on numpy 1.23.5
+    T, In = bk.T, bk.root.In
+    r1, r2 = T.raw_random.RandomStateType()(), T.raw_random.RandomStateType()()
+    fn = bk.function([In(r1, mutable=mutable), In(r2, mutable=mutable)],
+                     [T.raw_random.uniform(r1, (3,))[1],
+                      T.raw_random.uniform(r2, (3,))[1]])
+    rng = np.random.RandomState(0)
+    first, second = fn(rng, rng)
+    stream = np.random.RandomState(0).uniform(size=7)
+    np.testing.assert_array_equal(first, stream[:3])
+    np.testing.assert_array_equal(second, stream[3:6] if mutable
+                                  else stream[:3])
+    assert rng.uniform() == (stream[6] if mutable else stream[0])
+
+
 def test_ceil_intdiv_and_the_shapes_built_with_it(bk):
     T = bk.T
     from theano.tensor.nnet.neighbours import Images2Neibs, images2neibs
