@@ -23,7 +23,7 @@ PYTEST_OPTS ?=
 
 .PHONY: demo lint pythons test test-theano test-numpy2 test-pytensor test-aesara \
   test-py312 test-py313 test-theano-pymc test-theano-pymc-numpy2 test-pytensor313 \
-  test-aesara312 docs bench mutation mutation-smoke clean theano-suite \
+  test-aesara312 docs bench mutation mutation-smoke mutation-py312 clean theano-suite \
   test-theano-suite test-cops
 
 # $(call make-venv,DIR,REQUIREMENTS[,THEN]): a fresh virtualenv of $(PYTHON)
@@ -56,7 +56,7 @@ endef
 	$(call make-venv,.venv-aesara,requirements/aesara.txt)
 
 # .venv-mutation: the Theano stack's pins plus mutmut (make mutation)
-.venv-mutation/.installed: requirements/mutation.txt requirements/theano.txt requirements/demo.txt requirements/test.txt setup.py
+.venv-mutation/.installed: requirements/mutation.txt requirements/mutmut.txt requirements/theano.txt requirements/demo.txt requirements/test.txt setup.py
 	$(call make-venv,.venv-mutation,requirements/mutation.txt)
 
 # the demo's and the docs' packages (tqdm, matplotlib, scikit-learn, Sphinx)
@@ -289,6 +289,18 @@ mutation: .venv-mutation/.installed
 
 mutation-smoke: .venv-mutation/.installed
 	THEANO_FLAGS="$(THEANO_TEST_FLAGS)" .venv-mutation/bin/python tools/mutation.py --smoke
+
+# compat/_py312.py runs on Python 3.12+ only, so make mutation leaves it to
+# this run on 3.12 (Theano built as in .venv-py312; its own work directory
+# and a compile cache apart from make mutation's, so the two can run at once)
+.venv-mutation312/.installed: PYTHON = $(PYTHON312)
+.venv-mutation312/.installed: requirements/mutation-py312.txt requirements/mutmut.txt requirements/theano-py312plus.txt requirements/test.txt setup.py lasagne_reg/compat/_build.py
+	@tools/find-python 3.12 >/dev/null
+	$(call make-venv,.venv-mutation312,requirements/mutation-py312.txt,$(call enable-then-disable,.venv-mutation312))
+
+mutation-py312: .venv-mutation312/.installed
+	THEANO_FLAGS="$(THEANO_PY312_FLAGS)" .venv-mutation312/bin/python tools/mutation.py \
+	  --work $(CACHE)/mutation-py312 --module lasagne_reg/compat/_py312.py $(MUTATION_OPTS)
 
 # -- numpy 2 and Theano's C code (issue 17; docs/theano-suite.rst) ---------
 # test-cops: the Ops compat._cops patches, compiled with the C linker on

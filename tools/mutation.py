@@ -69,6 +69,9 @@ TESTS = {
     'lasagne_reg/updates.py': ['tests/test_updates.py'],
     'lasagne_reg/report.py': ['tests/test_report.py'],
     'lasagne_reg/demo/*': ['tests/test_demo.py'],
+    # on Python 3.12 (make mutation-py312): its own tests, which compare
+    # each stand-in with setuptools' distutils or an independent value
+    'lasagne_reg/compat/_py312.py': ['tests/test_compat_py312.py'],
     'lasagne_reg/compat/*': ['tests/test_compat*.py'],
     'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
                                'tests/test_regularization.py'],
@@ -111,6 +114,21 @@ NOT_MUTATED = {
         'mutation testing runs on; tested by the PyTensor run of make test '
         '(tests/test_kernels.py in .venv-pytensor)',
 }
+
+#: Modules whose code runs on another stack than .venv-mutation's (Python
+#: 3.11, numpy 1.23.5), and the make target that measures them there: a
+#: run on the wrong stack would count mutants of code that never ran.
+#: module: (what it needs, whether this interpreter has it, make target)
+ELSEWHERE = {
+    'lasagne_reg/compat/_py312.py': (
+        'Python 3.12+', sys.version_info >= (3, 12), 'make mutation-py312'),
+}
+
+
+def runs_here(module):
+    """False for a module of ELSEWHERE that this interpreter cannot run."""
+    return module not in ELSEWHERE or ELSEWHERE[module][1]
+
 
 #: --smoke: one small pure-Python module and the tests of it that compile
 #: nothing, so that make test can check the whole set-up in seconds.
@@ -462,23 +480,30 @@ def main(argv=None):
                         help='print the table of the last run, run nothing')
     parser.add_argument('--jobs', type=int, default=2,
                         help='mutants tested at once (default 2)')
+    parser.add_argument('--work', default=None, metavar='DIR',
+                        help='where the copy is mutated (default '
+                             '.cache/mutation, or .cache/mutation-smoke)')
     parser.add_argument('--fail-under', type=float, default=None,
                         metavar='PERCENT',
                         help='exit 1 if a module scores below this')
     args = parser.parse_args(argv)
 
-    work = os.path.join(ROOT, '.cache',
-                        'mutation-smoke' if args.smoke else 'mutation')
+    work = args.work or os.path.join(
+        ROOT, '.cache', 'mutation-smoke' if args.smoke else 'mutation')
     everything = modules()
     if args.smoke:
         selected, selection = [SMOKE_MODULE], SMOKE_TESTS
     else:
         selected = args.module or [m for m in everything
-                                   if m not in NOT_MUTATED]
+                                   if m not in NOT_MUTATED and runs_here(m)]
         unknown = [m for m in selected if m not in everything]
         if unknown:
             parser.error('not a module of %s: %s'
                          % (PACKAGE, ', '.join(unknown)))
+        wrong = ['%s needs %s (%s)' % (m, ELSEWHERE[m][0], ELSEWHERE[m][2])
+                 for m in selected if not runs_here(m)]
+        if wrong:
+            parser.error('not on this stack: ' + '; '.join(wrong))
         selection = []
         for m in selected:
             if has_functions(m):
@@ -521,6 +546,9 @@ def main(argv=None):
     for m in NOT_MUTATED:
         if not args.smoke and not args.module:
             print('not mutated: %s (%s)' % (m, NOT_MUTATED[m]))
+    for m, (needs, here, target) in ELSEWHERE.items():
+        if not here and not args.smoke and not args.module:
+            print('measured elsewhere: %s needs %s (%s)' % (m, needs, target))
     for m, patterns in SCOPE.items():
         if m in selected:
             print('%s: only %s' % (m, ', '.join(p[2:] if p.startswith('x_')
