@@ -10,6 +10,7 @@ tools/equivalent_mutants.toml are still in the source; the table adds up.
 import ast
 import importlib.util
 import os
+import sys
 
 import pytest
 
@@ -212,3 +213,26 @@ def test_tests_deselected_on_mutmuts_copy_exist_and_say_why():
         with open(os.path.join(ROOT, path)) as f:
             assert 'def %s(' % name in f.read(), test
         assert len(reason) > 20
+
+
+def test_modules_of_another_stack_name_a_make_target_that_measures_them():
+    with open(os.path.join(ROOT, 'Makefile')) as f:
+        makefile = f.read()
+    for module, (_needs, here, target) in mutation.ELSEWHERE.items():
+        assert module in mutation.modules(), module
+        assert mutation.runs_here(module) == here
+        name = target.split()[-1]
+        assert '\n%s:' % name in makefile, target
+        assert module in makefile.split('\n%s:' % name)[1].split('\n\n')[0]
+    assert mutation.runs_here('lasagne_reg/_ops.py')
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason='checks the refusal '
+                    'on Python 3.11, where _py312 does not run')
+def test_a_module_of_another_stack_is_refused_by_name(capsys):
+    with pytest.raises(SystemExit) as raised:
+        mutation.main(['--module', 'lasagne_reg/compat/_py312.py'])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert 'lasagne_reg/compat/_py312.py needs Python 3.12+' in err
+    assert 'make mutation-py312' in err
