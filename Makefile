@@ -247,7 +247,7 @@ enable-then-disable = $(1)/bin/python -m lasagne_reg.compat enable && \
 PY3X_TESTS := tests/test_compat_py312.py tests/test_compat_build.py \
   tests/test_compat.py tests/test_compat_flags.py tests/test_compat_blas.py \
   tests/test_compat_shims.py tests/test_compat_site.py tests/test_compat_patch.py \
-  tests/test_regularization.py tests/test_kernels.py
+  tests/test_compat_py313.py tests/test_regularization.py tests/test_kernels.py
 THEANO_PY312_FLAGS := base_compiledir=$(CACHE)/theano-py312$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
 THEANO_PY313_FLAGS := base_compiledir=$(CACHE)/theano-py313$(if $(THEANO_FLAGS),$(comma)$(THEANO_FLAGS))
 

@@ -29,7 +29,8 @@ What it changes, all documented in docs/backends.rst:
   no longer ships it): see ``_shims.py``. On Python 3.12+, ``distutils``,
   ``numpy.distutils`` and ``imp`` where missing (``_py312.py``); there
   ``python -m lasagne_reg.compat enable`` first builds Theano 1.0.5, whose
-  sdist does not build as shipped (``_build.py``).
+  sdist does not build as shipped (``_build.py``). On Python 3.13+,
+  ``theano.misc.pkl_utils.dump``/``load`` work again (``_py313.py``).
 * on Theano-PyMC (PyMC3's Theano, also ``import theano``; ``_variant.py``
   tells them apart without importing it) the flags are spelled
   ``blas__ldflags`` and ``gcc__cxxflags``, and Lasagne gets ``theano.gof``
@@ -49,7 +50,7 @@ import warnings
 
 import numpy as np
 
-from . import _blas, _cops, _flags, _numpy2, _patch, _pymc, _shims, _variant
+from . import _blas, _cops, _flags, _numpy2, _patch, _py313, _pymc, _shims, _variant
 
 __all__ = ['install', 'InstallReport']
 
@@ -151,7 +152,7 @@ def _apply():
 # the compat modules that replace Theano functions: each has patches(),
 # which returns the Patch list that the installed stack needs (none where
 # it needs none)
-_PATCH_SOURCES = (_pymc, _numpy2, _cops)
+_PATCH_SOURCES = (_pymc, _numpy2, _cops, _py313)
 
 
 def _patches():
