@@ -212,12 +212,36 @@ def test_find_module_of_numpys_extension_on_a_path():
 
 
 def test_find_module_of_a_missing_module_raises_importerror():
-    with pytest.raises(ImportError, match="No module named 'pudb_4f1e'"):
-        _py312.find_module('pudb_4f1e')
+    for path in (None, [os.path.dirname(os.__file__)]):
+        with pytest.raises(ImportError) as raised:
+            _py312.find_module('pudb_4f1e', path)
+        assert str(raised.value) == "No module named 'pudb_4f1e'"
+        assert raised.value.name == 'pudb_4f1e'
     real = _real('imp')
     if real is not None:
         with pytest.raises(ImportError):
             real.find_module('pudb_4f1e')
+
+
+def test_find_module_opens_source_as_text_and_bytecode_as_bytes(tmp_path):
+    (tmp_path / 'mod_src.py').write_text('x = "\u00e9"\n', encoding='utf-8')
+    handle, path, description = _py312.find_module('mod_src', [str(tmp_path)])
+    with handle:
+        assert description == ('.py', 'r', _py312.PY_SOURCE)
+        assert handle.mode == 'r' and handle.encoding == 'utf-8'
+        assert handle.read() == 'x = "\u00e9"\n'
+    import py_compile
+    py_compile.compile(str(tmp_path / 'mod_src.py'),
+                       cfile=str(tmp_path / 'mod_pyc.pyc'))
+    handle, path, description = _py312.find_module('mod_pyc', [str(tmp_path)])
+    with handle:
+        assert description == ('.pyc', 'rb', _py312.PY_COMPILED)
+        assert handle.mode == 'rb'
+        assert handle.read(4) == importlib.util.MAGIC_NUMBER
+    (tmp_path / 'pkg').mkdir()
+    (tmp_path / 'pkg' / '__init__.py').write_text('')
+    assert _py312.find_module('pkg', [str(tmp_path)]) == (
+        None, str(tmp_path / 'pkg'), ('', '', _py312.PKG_DIRECTORY))
 
 
 def test_imp_stand_in_has_find_module_and_its_constants():
@@ -254,6 +278,60 @@ def test_stand_ins_are_served_exactly_where_missing():
     for name in expected:
         module = importlib.import_module(name)
         assert module.__doc__.startswith('Provided by lasagne_reg.compat')
+
+
+_STAND_INS = {
+    # name: (attributes Theano reads, children a package imports on access)
+    'distutils': ((), ('sysconfig', 'spawn')),
+    'distutils.sysconfig': (('get_config_var', 'get_config_vars',
+                             'get_python_version', 'get_python_inc',
+                             'get_python_lib', 'get_config_h_filename'), ()),
+    'distutils.spawn': (('find_executable',), ()),
+    'numpy.distutils': ((), ('misc_util', '__config__')),
+    'numpy.distutils.misc_util': (('get_numpy_include_dirs',), ()),
+    'numpy.distutils.__config__': (('blas_opt_info', 'lapack_opt_info'), ()),
+    'imp': (('find_module', 'PY_SOURCE', 'PY_COMPILED', 'C_EXTENSION',
+             'PKG_DIRECTORY'), ()),
+}
+
+
+def test_every_stand_in_is_offered_where_its_module_is_missing(monkeypatch):
+    # as on a Python 3.12+ without setuptools: all seven, each made as
+    # named, with what Theano reads of it, saying who provides it
+    monkeypatch.setattr(_py312, '_missing', lambda name: True)
+    wanted = _py312.modules()
+    assert sorted(wanted) == sorted(_STAND_INS)
+    for name, make in wanted.items():
+        module = make()
+        attributes, children = _STAND_INS[name]
+        assert module.__name__ == name
+        assert module.__doc__ == ('Provided by lasagne_reg.compat (Python '
+                                  '3.12+): ' + _py312._DOCS[name])
+        for attribute in attributes:
+            assert getattr(module, attribute) is not None, (name, attribute)
+        assert (module.__dict__.get('__path__') == []) == bool(children)
+    config = wanted['numpy.distutils.__config__']()
+    assert config.blas_opt_info == {} and config.lapack_opt_info == {}
+
+
+def test_a_stand_in_package_names_what_it_lacks():
+    for make, name in ((_py312.make_distutils, 'distutils'),
+                       (_py312.make_numpy_distutils, 'numpy.distutils')):
+        with pytest.raises(AttributeError) as raised:
+            make().system_info  # noqa: B018 (the attribute access is the test)
+        assert str(raised.value) == (
+            "module '%s' has no attribute 'system_info'" % name)
+
+
+def test_missing_means_no_finder_provides_it(monkeypatch):
+    assert not _py312._missing('json')             # imported
+    monkeypatch.delitem(sys.modules, 'json.tool', raising=False)
+    assert not _py312._missing('json.tool')         # a child, not imported
+    monkeypatch.delitem(sys.modules, 'pydoc_data', raising=False)
+    assert not _py312._missing('pydoc_data')        # top level, not imported
+    assert _py312._missing('pudb_4f1e')
+    assert _py312._missing('json.pudb_4f1e')
+    assert _py312._missing('pudb_4f1e.child')
 
 
 def test_nothing_is_served_for_a_module_already_imported(monkeypatch):

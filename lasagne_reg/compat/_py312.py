@@ -39,8 +39,28 @@ IMP = 'imp'
 
 _WHERE = 'Python 3.12+'
 
+# what each stand-in is, for its docstring (after "Provided by
+# lasagne_reg.compat (Python 3.12+): ")
+_DOCS = {
+    DISTUTILS: 'the parts of distutils Theano 1.0.5 uses, over sysconfig '
+               'and shutil.which.',
+    DISTUTILS + '.sysconfig': 'distutils.sysconfig over sysconfig.',
+    DISTUTILS + '.spawn': 'find_executable over shutil.which.',
+    NUMPY_DISTUTILS: 'what Theano 1.0.5 reads of numpy.distutils.',
+    NUMPY_DISTUTILS + '.misc_util': "numpy's include directory.",
+    NUMPY_DISTUTILS + '.__config__':
+        "no BLAS for Theano in numpy's build information (numpy's OpenBLAS "
+        "is ILP64; compat chooses Theano's BLAS through blas.ldflags).",
+    IMP: 'imp.find_module over importlib.machinery.PathFinder.',
+}
 
-def _package(name, doc, children):
+
+def _module(name, **attributes):
+    """The stand-in `name`, its docstring from _DOCS."""
+    return _standin.module(name, _DOCS[name], _WHERE, **attributes)
+
+
+def _package(name, children):
     """A package module whose `children` are imported on first attribute
     access (PEP 562), as the real packages import them in ``__init__``."""
     def __getattr__(attr):
@@ -48,8 +68,7 @@ def _package(name, doc, children):
             return importlib.import_module(name + '.' + attr)
         raise AttributeError('module %r has no attribute %r' % (name, attr))
 
-    return _standin.module(name, doc, _WHERE, __path__=[],
-                           __getattr__=__getattr__)
+    return _module(name, __path__=[], __getattr__=__getattr__)
 
 
 # distutils ---------------------------------------------------------------
@@ -101,22 +120,17 @@ def find_executable(executable, path=None):
 
 
 def make_distutils():
-    return _package(DISTUTILS, 'the parts of distutils Theano 1.0.5 uses, '
-                    'over sysconfig and shutil.which.', ('sysconfig', 'spawn'))
+    return _package(DISTUTILS, ('sysconfig', 'spawn'))
 
 
 def make_distutils_sysconfig():
-    return _standin.module(
-        DISTUTILS + '.sysconfig', 'distutils.sysconfig over sysconfig.',
-        _WHERE, **{f.__name__: f for f in (
-            get_config_var, get_config_vars, get_python_version,
-            get_python_inc, get_python_lib, get_config_h_filename)})
+    return _module(DISTUTILS + '.sysconfig', **{f.__name__: f for f in (
+        get_config_var, get_config_vars, get_python_version, get_python_inc,
+        get_python_lib, get_config_h_filename)})
 
 
 def make_distutils_spawn():
-    return _standin.module(DISTUTILS + '.spawn', 'find_executable over '
-                           'shutil.which.', _WHERE,
-                           find_executable=find_executable)
+    return _module(DISTUTILS + '.spawn', find_executable=find_executable)
 
 
 # numpy.distutils ---------------------------------------------------------
@@ -128,22 +142,17 @@ def get_numpy_include_dirs():
 
 
 def make_numpy_distutils():
-    return _package(NUMPY_DISTUTILS, "what Theano 1.0.5 reads of "
-                    "numpy.distutils.", ('misc_util', '__config__'))
+    return _package(NUMPY_DISTUTILS, ('misc_util', '__config__'))
 
 
 def make_numpy_misc_util():
-    return _standin.module(NUMPY_DISTUTILS + '.misc_util', "numpy's include "
-                           "directory.", _WHERE,
-                           get_numpy_include_dirs=get_numpy_include_dirs)
+    return _module(NUMPY_DISTUTILS + '.misc_util',
+                   get_numpy_include_dirs=get_numpy_include_dirs)
 
 
 def make_numpy_config():
-    return _standin.module(
-        NUMPY_DISTUTILS + '.__config__', "no BLAS for Theano in numpy's "
-        "build information (numpy's OpenBLAS is ILP64; compat chooses "
-        "Theano's BLAS through blas.ldflags).", _WHERE, blas_opt_info={},
-        lapack_opt_info={})
+    return _module(NUMPY_DISTUTILS + '.__config__', blas_opt_info={},
+                   lapack_opt_info={})
 
 
 # imp ---------------------------------------------------------------------
@@ -180,11 +189,9 @@ def find_module(name, path=None):
 
 
 def make_imp():
-    return _standin.module(
-        IMP, 'imp.find_module over importlib.machinery.PathFinder.', _WHERE,
-        find_module=find_module, PY_SOURCE=PY_SOURCE,
-        PY_COMPILED=PY_COMPILED, C_EXTENSION=C_EXTENSION,
-        PKG_DIRECTORY=PKG_DIRECTORY)
+    return _module(IMP, find_module=find_module, PY_SOURCE=PY_SOURCE,
+                   PY_COMPILED=PY_COMPILED, C_EXTENSION=C_EXTENSION,
+                   PKG_DIRECTORY=PKG_DIRECTORY)
 
 
 # which to serve ------------------------------------------------------------
