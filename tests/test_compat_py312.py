@@ -17,6 +17,7 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
+import sysconfig
 import textwrap
 import warnings
 
@@ -121,6 +122,31 @@ def test_find_executable_on_a_given_path(tmp_path):
     tool.chmod(0o755)
     assert _py312.find_executable('tool', str(tmp_path)) == str(tool)
     assert _py312.find_executable('tool', os.defpath) is None
+
+
+def test_paths_on_a_lib64_layout_with_a_debug_build(monkeypatch):
+    # as on Fedora (platlibdir lib64) with a separate exec prefix and a
+    # debug build's abiflags: each path from its own part, computed here
+    version = 'python%d.%d' % sys.version_info[:2]
+    monkeypatch.setattr(sys, 'platlibdir', 'lib64')
+    monkeypatch.setattr(sys, 'prefix', '/p')
+    monkeypatch.setattr(sys, 'exec_prefix', '/e')
+    monkeypatch.setattr(sys, 'base_prefix', '/bp')
+    monkeypatch.setattr(sys, 'base_exec_prefix', '/be')
+    real_var = sysconfig.get_config_var
+    monkeypatch.setattr(sysconfig, 'get_config_var', lambda name: 'd'
+                        if name == 'abiflags' else real_var(name))
+    monkeypatch.setattr(sysconfig, 'get_paths', lambda: {
+        'include': '/inc', 'platinclude': '/platinc'})
+    lib = _py312.get_python_lib
+    assert lib() == lib(0) == '/p/lib/%s/site-packages' % version
+    assert lib(1) == '/e/lib64/%s/site-packages' % version
+    assert lib(0, 1) == '/bp/lib/' + version
+    assert lib(1, 1) == '/be/lib64/' + version
+    assert lib(1, 0, '/x') == '/x/lib64/%s/site-packages' % version
+    inc = _py312.get_python_inc
+    assert inc() == inc(0) == '/inc' and inc(1) == '/platinc'
+    assert inc(0, '/x') == '/x/include/%sd' % version
 
 
 def test_distutils_stand_in_modules():
@@ -244,6 +270,22 @@ def test_find_module_opens_source_as_text_and_bytecode_as_bytes(tmp_path):
         None, str(tmp_path / 'pkg'), ('', '', _py312.PKG_DIRECTORY))
 
 
+def test_find_module_of_a_file_it_cannot_open_raises_importerror(
+        monkeypatch, tmp_path):
+    # a path entry whose finder (a zip importer, say) gives an origin that
+    # is no source, bytecode or extension file: imp raised ImportError too
+    class Finder:
+        def find_spec(self, name, target=None):
+            return importlib.machinery.ModuleSpec(
+                name, object(), origin=str(tmp_path / (name + ".weird")))
+
+    monkeypatch.setitem(sys.path_importer_cache, str(tmp_path), Finder())
+    with pytest.raises(ImportError) as raised:
+        _py312.find_module('weird_4f1e', [str(tmp_path)])
+    assert str(raised.value) == "No module named 'weird_4f1e'"
+    assert raised.value.name == 'weird_4f1e'
+
+
 def test_imp_stand_in_has_find_module_and_its_constants():
     module = _py312.make_imp()
     assert module.find_module is _py312.find_module
@@ -314,6 +356,18 @@ def test_every_stand_in_is_offered_where_its_module_is_missing(monkeypatch):
     assert config.blas_opt_info == {} and config.lapack_opt_info == {}
 
 
+def test_a_stand_in_package_imports_its_children_by_name(monkeypatch):
+    imported = []
+    monkeypatch.setattr(_py312.importlib, 'import_module', imported.append)
+    _py312.make_distutils().sysconfig  # noqa: B018
+    _py312.make_distutils().spawn  # noqa: B018
+    _py312.make_numpy_distutils().misc_util  # noqa: B018
+    _py312.make_numpy_distutils().__config__  # noqa: B018
+    assert imported == ['distutils.sysconfig', 'distutils.spawn',
+                        'numpy.distutils.misc_util',
+                        'numpy.distutils.__config__']
+
+
 def test_a_stand_in_package_names_what_it_lacks():
     for make, name in ((_py312.make_distutils, 'distutils'),
                        (_py312.make_numpy_distutils, 'numpy.distutils')):
@@ -332,6 +386,18 @@ def test_missing_means_no_finder_provides_it(monkeypatch):
     assert _py312._missing('pudb_4f1e')
     assert _py312._missing('json.pudb_4f1e')
     assert _py312._missing('pudb_4f1e.child')
+    assert _py312._missing('')          # find_spec's ValueError
+
+
+def test_missing_does_not_import_the_parent(monkeypatch, tmp_path):
+    package = tmp_path / 'pkg_4f1e'
+    package.mkdir()
+    (package / '__init__.py').write_text('raise RuntimeError("imported")\n')
+    (package / 'child.py').write_text('')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert not _py312._missing('pkg_4f1e.child')
+    assert _py312._missing('pkg_4f1e.other')
+    assert 'pkg_4f1e' not in sys.modules
 
 
 def test_nothing_is_served_for_a_module_already_imported(monkeypatch):
