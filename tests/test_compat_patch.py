@@ -242,3 +242,22 @@ def test_a_module_whose_patch_was_restored_meanwhile_loads(fresh_module):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.answer() == 42
+
+
+def test_wraps_keeps_the_replacements_name_and_takes_the_originals_doc():
+    def original(x):
+        """The original's."""
+        return x
+    original.tag = 'kept apart'
+
+    @_patch.wraps(original)
+    def replacement(x):
+        return original(x) + 1
+
+    assert replacement(1) == 2
+    assert replacement.__name__ == 'replacement'
+    assert replacement.__qualname__.endswith('<locals>.replacement')
+    assert replacement.__module__ == __name__
+    assert replacement.__doc__ == "The original's."
+    assert replacement.__wrapped__ is original
+    assert not hasattr(replacement, 'tag')      # no __dict__ merged

@@ -26,8 +26,14 @@ PY313 = sys.version_info >= (3, 13)
 
 def test_patched_on_python_3_13_and_later_only():
     assert _py313.patches((3, 12)) == []
+    assert _py313.patches((3, 12, 9, 'final', 0)) == []
     (patch,) = _py313.patches((3, 13))
+    assert _py313.patches((3, 13, 0, 'final', 0)) != []
     assert patch.name == 'theano.misc.pkl_utils.pickle'
+    assert patch.reason.startswith('Python 3.13: ')
+    made = patch.make(pickle)
+    assert made.Pickler is _py313._Pickler
+    assert made.Unpickler is _py313._Unpickler
     import theano.misc.pkl_utils  # noqa: F401
     applied = any(name.startswith('theano.misc.pkl_utils.pickle ')
                   for name in _patch.applied())
@@ -105,6 +111,9 @@ def test_the_stand_in_pickle_takes_persistent_id_and_load_on_any_python():
     u.persistent_load = kept.__getitem__
     loaded = u.load()
     assert loaded['n'] == 7 and loaded['w'] is kept['array_0']
+    assert standin.__name__ == 'pickle'
+    assert standin.Pickler.__mro__[1] is pickle.Pickler
+    assert standin.Unpickler.__mro__[1] is pickle.Unpickler
     assert standin.HIGHEST_PROTOCOL == pickle.HIGHEST_PROTOCOL
     assert standin.loads is pickle.loads
     assert 'Provided by lasagne_reg.compat (Python 3.13+)' in standin.__doc__

@@ -41,17 +41,21 @@ class _Unpickler(pickle.Unpickler):
     """pickle.Unpickler, whose instances take a ``persistent_load``."""
 
 
+_DOC = ("the standard pickle, with Pickler and Unpickler whose instances "
+        "take persistent_id and persistent_load (Theano's pkl_utils sets "
+        "them)")
+_WHERE = 'Python 3.13+'
+_REASON = 'Python 3.13: pkl_utils.dump/load set persistent_id/_load again'
+
+
 def _real(name):
     return getattr(pickle, name)
 
 
 def _pickle_module():
     """``pickle`` with the two subclasses; every other name is pickle's."""
-    return _standin.module(
-        'pickle', "the standard pickle, with Pickler and Unpickler whose "
-        "instances take persistent_id and persistent_load (Theano's "
-        'pkl_utils sets them)', where='Python 3.13+', Pickler=_Pickler,
-        Unpickler=_Unpickler, __getattr__=_real)
+    return _standin.module(pickle.__name__, _DOC, _WHERE, Pickler=_Pickler,
+                           Unpickler=_Unpickler, __getattr__=_real)
 
 
 def patches(version_info=None):
@@ -62,9 +66,8 @@ def patches(version_info=None):
     list of lasagne_reg.compat._patch.Patch
     """
     version = sys.version_info if version_info is None else version_info
-    if (tuple(version[:2]) < (3, 13)
+    if (tuple(version) < (3, 13)
             or _variant.installed() is _variant.THEANO_PYMC):
         return []       # Theano-PyMC's pkl_utils: not checked on 3.13
-    return [_patch.Patch(
-        'theano.misc.pkl_utils', 'pickle', lambda original: _pickle_module(),
-        'Python 3.13: pkl_utils.dump/load set persistent_id/_load again')]
+    return [_patch.Patch('theano.misc.pkl_utils', 'pickle',
+                         lambda original: _pickle_module(), _REASON)]
