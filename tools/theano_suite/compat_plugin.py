@@ -27,6 +27,12 @@ module is imported:
   passes one, as numpy 1.23.5 did: ``test_blocksparse`` builds its index
   data so (9 tests); Theano's library never stacks a generator.
 
+* on Python 3.13+, a test module's own ``pickle`` name is bound to a copy of
+  pickle whose Pickler and Unpickler take ``persistent_id`` and
+  ``persistent_load`` on their instances, as before 3.13
+  (``test_function_module``'s ``test_broken_pickle_with_shared`` sets
+  them); Theano's library keeps the real pickle.
+
 It also leaves out nose's generator tests (test functions that ``yield``
 the tests to run): pytest 8 and later fail the collection of the whole
 module on one of them (``test_basic`` and ``test_slinalg`` have some), where
@@ -36,6 +42,7 @@ These stand-ins are for the tests only: compat never installs them.
 """
 import functools
 import inspect
+import pickle
 import sys
 import types
 import unittest
@@ -129,3 +136,35 @@ def _vstack_of_generator(vstack):
 
 if int(numpy.__version__.split('.')[0]) >= 2:
     numpy.vstack = _vstack_of_generator(numpy.vstack)
+
+
+class _Pickler(pickle.Pickler):
+    """pickle.Pickler, whose instances take a ``persistent_id``."""
+
+
+class _Unpickler(pickle.Unpickler):
+    """pickle.Unpickler, whose instances take a ``persistent_load``."""
+
+
+def _pickle_taking_persistent_ids():
+    made = types.ModuleType('pickle')
+    made.__dict__.update(vars(pickle))
+    made.__doc__ = ("Theano's tests' pickle (tools/theano_suite/"
+                    'compat_plugin.py): pickle, with Pickler and Unpickler '
+                    'subclasses')
+    made.Pickler, made.Unpickler = _Pickler, _Unpickler
+    return made
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """On Python 3.13+, a test module's own ``pickle`` gets Pickler and
+    Unpickler whose instances take ``persistent_id``/``persistent_load``
+    as Python 3.12's did (3.13 made them read-only on the C classes):
+    ``test_function_module``'s ``test_broken_pickle_with_shared`` sets
+    them itself. Only the test modules' name is rebound; Theano's library
+    (``pkl_utils``, mended by compat) keeps the real module."""
+    if sys.version_info < (3, 13):
+        return
+    for module in {getattr(item, 'module', None) for item in items}:
+        if module is not None and getattr(module, 'pickle', None) is pickle:
+            module.pickle = _pickle_taking_persistent_ids()
