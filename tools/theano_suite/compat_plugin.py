@@ -27,6 +27,10 @@ module is imported:
   passes one, as numpy 1.23.5 did: ``test_blocksparse`` builds its index
   data so (9 tests); Theano's library never stacks a generator.
 
+* on Python 3.12+, ``nose.tools.assert_equals`` (nose made it from
+  unittest's ``assertEquals``, removed in 3.12): ``test_corr`` and
+  ``test_corr3d`` import it.
+
 * on Python 3.13+, a test module's own ``pickle`` name is bound to a copy of
   pickle whose Pickler and Unpickler take ``persistent_id`` and
   ``persistent_load`` on their instances, as before 3.13
@@ -168,3 +172,12 @@ def pytest_collection_modifyitems(session, config, items):
     for module in {getattr(item, 'module', None) for item in items}:
         if module is not None and getattr(module, 'pickle', None) is pickle:
             module.pickle = _pickle_taking_persistent_ids()
+
+
+import nose.tools  # noqa: E402  (pynose; the tests import it)
+
+if not hasattr(nose.tools, 'assert_equals'):
+    # unittest's deprecated alias assertEquals, gone from Python 3.12, was
+    # where nose.tools found assert_equals; test_corr and test_corr3d
+    # import it
+    nose.tools.assert_equals = nose.tools.assert_equal
