@@ -31,11 +31,12 @@ module is imported:
   unittest's ``assertEquals``, removed in 3.12): ``test_corr`` and
   ``test_corr3d`` import it.
 
-* on Python 3.13+, a test module's own ``pickle`` name is bound to a copy of
-  pickle whose Pickler and Unpickler take ``persistent_id`` and
-  ``persistent_load`` on their instances, as before 3.13
-  (``test_function_module``'s ``test_broken_pickle_with_shared`` sets
-  them); Theano's library keeps the real pickle.
+* on Python 3.13+, a test module's own ``pickle`` name is bound to the copy
+  of pickle compat gives ``pkl_utils`` there, whose Pickler and Unpickler
+  take ``persistent_id`` and ``persistent_load`` on their instances, as
+  before 3.13 (``test_function_module``'s
+  ``test_broken_pickle_with_shared`` sets them); the rest of Theano's
+  library keeps the real pickle.
 
 It also leaves out nose's generator tests (test functions that ``yield``
 the tests to run): pytest 8 and later fail the collection of the whole
@@ -53,9 +54,11 @@ import unittest
 import warnings
 
 import lasagne_reg.compat
+from lasagne_reg.compat import _py313
 
 lasagne_reg.compat.install()
 
+import nose.tools  # noqa: E402  (pynose; Theano's tests import it)
 import numpy  # noqa: E402  (after install, as Theano sees it)
 import numpy.linalg.linalg  # noqa: E402,F401  (sets np.linalg.linalg)
 import numpy.testing  # noqa: E402
@@ -142,39 +145,20 @@ if int(numpy.__version__.split('.')[0]) >= 2:
     numpy.vstack = _vstack_of_generator(numpy.vstack)
 
 
-class _Pickler(pickle.Pickler):
-    """pickle.Pickler, whose instances take a ``persistent_id``."""
-
-
-class _Unpickler(pickle.Unpickler):
-    """pickle.Unpickler, whose instances take a ``persistent_load``."""
-
-
-def _pickle_taking_persistent_ids():
-    made = types.ModuleType('pickle')
-    made.__dict__.update(vars(pickle))
-    made.__doc__ = ("Theano's tests' pickle (tools/theano_suite/"
-                    'compat_plugin.py): pickle, with Pickler and Unpickler '
-                    'subclasses')
-    made.Pickler, made.Unpickler = _Pickler, _Unpickler
-    return made
-
-
 def pytest_collection_modifyitems(session, config, items):
     """On Python 3.13+, a test module's own ``pickle`` gets Pickler and
     Unpickler whose instances take ``persistent_id``/``persistent_load``
     as Python 3.12's did (3.13 made them read-only on the C classes):
     ``test_function_module``'s ``test_broken_pickle_with_shared`` sets
-    them itself. Only the test modules' name is rebound; Theano's library
-    (``pkl_utils``, mended by compat) keeps the real module."""
+    them itself. The copy is the one compat gives ``pkl_utils``
+    (``compat._py313``); only the test modules' name is rebound here, and
+    Theano's library is left to compat."""
     if sys.version_info < (3, 13):
         return
     for module in {getattr(item, 'module', None) for item in items}:
         if module is not None and getattr(module, 'pickle', None) is pickle:
-            module.pickle = _pickle_taking_persistent_ids()
+            module.pickle = _py313._pickle_module()
 
-
-import nose.tools  # noqa: E402  (pynose; the tests import it)
 
 if not hasattr(nose.tools, 'assert_equals'):
     # unittest's deprecated alias assertEquals, gone from Python 3.12, was
