@@ -174,7 +174,8 @@ PYTHON313 = $(shell tools/find-python 3.13)
 PYTENSOR313_FLAGS := base_compiledir=$(CACHE)/pytensor313$(if $(PYTENSOR_FLAGS),$(comma)$(PYTENSOR_FLAGS))
 PYTENSOR313_TESTS := tests/test_backend.py tests/test_compat.py \
   tests/test_compat_variant.py tests/test_regularization.py \
-  tests/test_penalties.py tests/test_graph.py tests/test_ops.py tests/test_kernels.py
+  tests/test_penalties.py tests/test_graph.py tests/test_ops.py tests/test_kernels.py \
+  tests/test_kernels_threads.py
 
 .venv-pytensor313/.installed: PYTHON = $(PYTHON313)
 .venv-pytensor313/.installed: requirements/pytensor313.txt requirements/test.txt setup.py

@@ -7,6 +7,7 @@ would not give. Each check runs in every mode users run on the backend under
 test: Theano and Aesara C and pure Python, PyTensor C (CVM), Numba, JAX and
 pure Python.
 """
+import importlib
 import pickle
 import re
 import warnings
@@ -308,6 +309,42 @@ if 'numba' in MODE_IDS:      # collected on PyTensor only: nothing skipped
         for expr in (reg.l2(x), bk.T.sum(x ** 2)):
             with pytest.raises(NotImplementedError, match='float16'):
                 bk.function([], expr, mode='NUMBA')()
+
+
+    def test_numba_cache_key_follows_the_kernels_code(bk, monkeypatch):
+        # PyTensor finds our compiled function on disk by the Op's props and
+        # the number we give it: a fixed number served an old one-thread
+        # kernel after the code changed. Every input of the kernel must
+        # change the number.
+        from lasagne_reg._kernels import _onepass, _pytensor
+        basic = importlib.import_module('pytensor.link.numba.dispatch.basic')
+        x = bk.shared(np.ones(3, dtype='float32'))
+        node = reg.l2(x).owner
+        key = _pytensor.numba_cache_salt()
+        # (the function itself has no Python wrapper: PyTensor calls it)
+        _, salt = basic.numba_funcify_default_op_cache_key(node.op, node=node)
+        assert salt == key
+        seen = {key}
+        for name, value in [('BLOCK', _onepass.BLOCK // 2),
+                            ('PARALLEL_MIN', _onepass.PARALLEL_MIN * 2),
+                            ('MAX_THREADS', _onepass.MAX_THREADS + 1)]:
+            with monkeypatch.context() as m:
+                m.setattr(_onepass, name, value)
+                seen.add(_pytensor.numba_cache_salt())
+        for name in ('_numba_helpers', '_numba_kernel', '_numba_thread_count',
+                     '_numba_threads', '_numba_env_count'):
+            with monkeypatch.context() as m:
+                m.setattr(_pytensor, name, lambda: None)
+                seen.add(_pytensor.numba_cache_salt())
+        assert len(seen) == 9
+        assert _pytensor.numba_cache_salt() == key
+        # and it is the same in every process, or the cache never hits
+        code = ('from lasagne_reg._kernels import _pytensor\n'
+                'print(_pytensor.numba_cache_salt())')
+        for seed in ('1', '2'):
+            out = run_python(code=code, env={'PYTHONHASHSEED': seed})
+            assert out.returncode == 0, out.stderr[-2000:]
+            assert int(out.stdout) == key
 
 
 # -- integers keep Lasagne's expressions -------------------------------------

@@ -5,7 +5,8 @@ several threads; its blocks' sums are added in block order, so 1, 2, 3 or 7
 threads (``LASAGNE_REG_NUM_THREADS``, read on every call) must give the same
 bits, and that value must be numpy's float64 sum. Checked on compiled
 graphs of the C linker (Theano and Aesara C, PyTensor's CVM), and of
-PyTensor's Numba mode, whose threads are Numba's (``numba.set_num_threads``).
+PyTensor's Numba mode, whose threads are Numba's, as many as the C code's
+rule gives, at most Numba's own count (``numba.set_num_threads``).
 """
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from lasagne_reg import _kernels
 from lasagne_reg import regularization as reg
 from lasagne_reg._kernels import _onepass
-from tests._support import BACKEND
+from tests._support import BACKEND, last_json, run_python
 from tests.test_kernels import matrix, vector
 
 C_MODE = {'theano': 'FAST_RUN', 'aesara': 'FAST_RUN'}.get(BACKEND)
@@ -85,8 +86,8 @@ def test_blas_thread_variables_give_the_same_bits(bk, monkeypatch):
 @pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype):
-    # Numba mode reads the blocks in Numba's own threads (prange); their
-    # count is Numba's (numba.set_num_threads), the order of the sums fixed
+    # Numba mode reads the blocks in Numba's own threads (prange), at most
+    # Numba's count (numba.set_num_threads), the order of the sums fixed
     numba = pytest.importorskip('numba')
     most = numba.config.NUMBA_NUM_THREADS
     if most < 2:
@@ -117,3 +118,105 @@ def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype):
     rtol = 1e-13 if dtype == 'float64' else 1e-7
     np.testing.assert_allclose(got, want, rtol=rtol)
     assert results[1][2:4] == results[1][:2]
+
+
+# -- how many threads Numba mode takes ----------------------------------------
+
+VARIABLES = ('LASAGNE_REG_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
+             'GOTO_NUM_THREADS', 'OMP_NUM_THREADS')
+# (variables set, threads taken): 'all' is Numba's own count
+NUMBA_RULE = [
+    ({}, 'all'),
+    ({'OPENBLAS_NUM_THREADS': '1'}, 1),
+    ({'GOTO_NUM_THREADS': '1'}, 1),
+    ({'OMP_NUM_THREADS': '1'}, 1),
+    ({'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '2'}, 1),
+    ({'OPENBLAS_NUM_THREADS': '', 'OMP_NUM_THREADS': '1'}, 1),
+    ({'OPENBLAS_NUM_THREADS': '2x', 'OMP_NUM_THREADS': '1'}, 'all'),
+    ({'OPENBLAS_NUM_THREADS': '0', 'OMP_NUM_THREADS': '1'}, 'all'),
+    ({'OPENBLAS_NUM_THREADS': ' 1'}, 1),           # strtol skips spaces
+    ({'LASAGNE_REG_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 1),
+    ({'LASAGNE_REG_NUM_THREADS': 'x', 'GOTO_NUM_THREADS': '1'}, 1),
+    ({'LASAGNE_REG_NUM_THREADS': '1000'}, 'all'),  # at most Numba's count
+    ({'OPENBLAS_NUM_THREADS': '99999999999999999999'}, 'all'),
+]
+
+
+def _numba_with_threads():
+    numba = pytest.importorskip('numba')
+    if numba.get_num_threads() < 2:
+        pytest.fail('Numba has %d thread: one thread cannot show which '
+                    'count was taken' % numba.get_num_threads())
+    return numba
+
+
+@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
+@pytest.mark.parametrize('variables, want', NUMBA_RULE,
+                         ids=[repr(v) for v, _ in NUMBA_RULE])
+def test_numba_takes_as_many_threads_as_the_c_code(monkeypatch, variables,
+                                                    want):
+    numba = _numba_with_threads()
+    from lasagne_reg._kernels import _pytensor
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)     # read on every call
+    count = _pytensor.numba_thread_count()
+    assert count() == (numba.get_num_threads() if want == 'all' else want)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)            # Numba's own count caps it
+        assert count() == 1
+    finally:
+        numba.set_num_threads(before)
+
+
+@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
+def test_numba_leaves_the_callers_thread_count_as_it_was(bk, monkeypatch):
+    numba = _numba_with_threads()
+    x = vector(bk, 'float32')
+    f = bk.function([x], reg.l2(x), mode='NUMBA')
+    a = np.ones(_onepass.PARALLEL_MIN, dtype='float32')
+    before = numba.get_num_threads()
+    try:
+        for own, blas in [(before, '1'), (1, None), (before, None)]:
+            numba.set_num_threads(own)
+            if blas is None:
+                monkeypatch.delenv('OPENBLAS_NUM_THREADS', raising=False)
+            else:
+                monkeypatch.setenv('OPENBLAS_NUM_THREADS', blas)
+            assert f(a) == a.size
+            assert numba.get_num_threads() == own
+    finally:
+        numba.set_num_threads(before)
+
+
+PARALLEL_CHILD = """
+import json
+import numpy as np
+import numba
+import pytensor
+from lasagne_reg import regularization as reg
+from lasagne_reg._kernels import _onepass
+x = pytensor.shared(np.ones(_onepass.PARALLEL_MIN + 3, dtype='float32'))
+f = pytensor.function([], [reg.l2(x), reg.l1(x[::2])], mode='NUMBA')
+print(json.dumps({'values': [float(v) for v in f()],
+                  'layer': numba.threading_layer()}))
+"""
+
+
+@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
+def test_numba_kernel_runs_from_pytensors_disk_cache(tmp_path):
+    # The first process compiles and caches the graph function, the second
+    # loads it: its parallel loop and thread-count calls need Numba's
+    # threading layer, which loading alone may not start (a segmentation
+    # fault once, with a cache the test suite had filled).
+    numba = _numba_with_threads()
+    env = {'NUMBA_NUM_THREADS': str(numba.config.NUMBA_NUM_THREADS),
+           'PYTENSOR_FLAGS': 'base_compiledir=%s' % tmp_path}
+    n = _onepass.PARALLEL_MIN + 3
+    for run in ('compiles', 'loads'):
+        got = last_json(run_python(code=PARALLEL_CHILD, env=env))
+        assert got['values'] == [n, (n + 1) // 2], run
+        assert got['layer'] in ('omp', 'tbb', 'workqueue'), run
+    assert list(tmp_path.glob('numba/*.nbi')), 'nothing was cached'

@@ -8,6 +8,7 @@ first ``l1``/``l2`` of a PyTensor tensor), not on ``import lasagne_reg``; no
 graph rewrite is registered anywhere.
 """
 import importlib.util
+import zlib
 
 import numpy as np
 
@@ -55,7 +56,54 @@ def _register_numba(op_class):
         # Numba has no float16 (PyTensor's Numba mode fails on any float16
         # tensor, before ever reaching this Op)
         out_types = [np.dtype(out.dtype).type for out in node.outputs]
-        return _numba_kernel(basic, op.kind, out_types), 1
+        _start_numba_threads()
+        return _numba_kernel(basic, op.kind, out_types), numba_cache_salt()
+
+
+def _start_numba_threads():
+    """Start Numba's threading layer, whose symbols the kernel calls.
+
+    Compiling a parallel loop starts it; a graph function PyTensor loads
+    from its disk cache may not (seen: a segmentation fault in a fresh
+    process), so PyTensor's call for our implementation, made before it
+    looks in its cache, starts it. ``numba.get_num_threads()`` does.
+    """
+    import numba
+    numba.get_num_threads()
+
+
+def numba_cache_salt():
+    """The integer PyTensor adds to our Op's key in its Numba disk cache.
+
+    PyTensor finds a compiled function by the Op's class and props and this
+    number, and never looks at the kernel's code again: a fixed number
+    served an older kernel from the cache after the code changed (a
+    one-thread reader, after the blocks went parallel). A checksum of the
+    kernel's compiled code and of the constants it is built from makes any
+    change compile afresh, as ``c_code_cache_version_apply`` does for C.
+    """
+    from ._onepass import _SUMS, BLOCK, MAX_THREADS, PARALLEL_MIN
+    code = b''.join(_code_bytes(fn.__code__) for fn in (
+        _numba_helpers, _numba_kernel, _numba_thread_count, _numba_threads,
+        _numba_env_count))
+    return zlib.crc32(code + repr((BLOCK, PARALLEL_MIN, MAX_THREADS,
+                                   _SUMS)).encode())
+
+
+def _code_bytes(code):
+    """The bytecode, names and constants of `code` and of the functions it
+    defines (``marshal.dumps`` would do, but its bytes vary with the
+    objects' reference counts)."""
+    parts = [code.co_code, repr((code.co_names, code.co_varnames,
+                                 code.co_freevars)).encode()]
+    for const in code.co_consts:
+        if hasattr(const, 'co_code'):
+            parts.append(_code_bytes(const))
+        elif isinstance(const, frozenset):    # its order varies by process
+            parts.append(repr(sorted(map(repr, const))).encode())
+        else:
+            parts.append(repr(const).encode())
+    return b''.join(parts)
 
 
 _NUMBA = {}
@@ -66,6 +114,7 @@ def numba_sums(kind):
     memory order (see :func:`_numba_helpers`); only the sums `kind` takes
     are computed (the other is 0.0)."""
     key = ('sums', kind)
+    _start_numba_threads()
     if key not in _NUMBA:
         _NUMBA[key] = _numba_helpers(kind)
     return _NUMBA[key]
@@ -79,11 +128,10 @@ def _numba_helpers(kind):
     from its lowest address: it is read straight through, as one 1-d
     contiguous array, in blocks of ``_onepass.BLOCK`` elements whose sums
     are added in block order; from ``_onepass.PARALLEL_MIN`` elements on
-    the blocks are shared among Numba's threads (``prange``; their count is
-    Numba's: ``NUMBA_NUM_THREADS``, ``numba.set_num_threads``), with the
-    same bits whatever the thread count. The C code's rule (the BLAS's
-    variables) would have to be read in object mode, which keeps PyTensor
-    from caching the compiled function on disk. Anything else (slices with
+    the blocks are shared among threads (``prange``), with the same bits
+    whatever the thread count. Their count follows the C code's rule
+    (:func:`_numba_thread_count`), read on every call, at most Numba's own
+    count. Anything else (slices with
     steps or gaps) is read run by run along its smallest stride, the runs
     visited in memory order.
     Numba's own ``np.ravel`` copies every array that is not C-contiguous
@@ -96,6 +144,8 @@ def _numba_helpers(kind):
 
     from ._onepass import _SUMS, BLOCK, PARALLEL_MIN
     take1, take2 = 0 in _SUMS[kind], 1 in _SUMS[kind]
+    thread_count = numba_thread_count()
+    get_threads, set_threads = _numba_threads()
     # reassociation (only) lets LLVM split the float64 sums into vector
     # partial sums; no nnan/ninf, so nan and inf propagate as in numpy
     flags = {'reassoc', 'contract'}
@@ -149,7 +199,6 @@ def _numba_helpers(kind):
 
     @numba.njit(parallel=True)
     def run_blocks_parallel(buf, n):
-        # Numba's own thread count (NUMBA_NUM_THREADS, numba.set_num_threads)
         nb = (n + BLOCK - 1) // BLOCK
         part1 = np.empty(nb)
         part2 = np.empty(nb)
@@ -166,7 +215,14 @@ def _numba_helpers(kind):
         the same bits whatever the thread count."""
         if n < PARALLEL_MIN:
             return run_blocks(buf, n)
-        return run_blocks_parallel(buf, n)
+        threads, before = thread_count(), get_threads()
+        if threads <= 1:
+            return run_blocks(buf, n)
+        # Numba's count is the calling thread's own: set for this call only
+        set_threads(threads)
+        sums = run_blocks_parallel(buf, n)
+        set_threads(before)
+        return sums
 
     @numba.njit(fastmath=flags)
     def run_strided(buf, n, step):
@@ -240,6 +296,159 @@ def _numba_helpers(kind):
         return l1, l2
 
     return sums
+
+
+def numba_thread_count():
+    """A Numba function ``() -> int``: the threads a large read takes.
+
+    The C code's rule, read on every call: ``LASAGNE_REG_NUM_THREADS`` if
+    set, else the first of ``OPENBLAS_NUM_THREADS``, ``GOTO_NUM_THREADS``,
+    ``OMP_NUM_THREADS`` that is set (one that is not a positive integer
+    ends the search, as in OpenBLAS), else all; in every case at most
+    Numba's own (``numba.get_num_threads()``: ``NUMBA_NUM_THREADS``,
+    by default the CPUs of the affinity mask; Numba does not read a cgroup
+    quota, which the C code does). The variables are read with the C
+    library's ``getenv`` and ``strtol``, as the C code reads them: Python's
+    ``os.environ`` would need Numba's object mode, and PyTensor cannot cache
+    a function that uses it.
+    """
+    if 'threads' not in _NUMBA:
+        _NUMBA['threads'] = _numba_thread_count()
+    return _NUMBA['threads']
+
+
+def _numba_thread_count():
+    import numba
+
+    from ._onepass import MAX_THREADS
+    own = _numba_env_count('LASAGNE_REG_NUM_THREADS')
+    openblas, goto, omp = (_numba_env_count(name) for name in (
+        'OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS'))
+
+    @numba.njit
+    def count(state_value):
+        # 0: unset or empty; -1: not a positive integer; else at most
+        # MAX_THREADS: lasagne_reg_count() of the C code
+        state, value = state_value
+        if state == 0:
+            return 0
+        if state == 2 or value <= 0:
+            return -1
+        return min(value, MAX_THREADS)
+
+    @numba.njit
+    def first_blas_count():
+        # the first one set decides; one set but not a count ends the search
+        n = count(openblas())
+        if n == 0:
+            n = count(goto())
+        if n == 0:
+            n = count(omp())
+        return n
+
+    get_threads = _numba_threads()[0]
+
+    @numba.njit
+    def thread_count():
+        most = get_threads()
+        n = count(own())
+        if n <= 0:
+            n = first_blas_count()
+        return min(n, most) if n > 0 else most
+
+    return thread_count
+
+
+def _numba_threads():
+    """Numba intrinsics ``get() -> int`` and ``set(int)``: the calling
+    thread's count of Numba threads, as ``numba.get_num_threads`` and
+    ``numba.set_num_threads`` give and take it.
+
+    Numba's own functions call its threading layer through ctypes pointers
+    inside compiled code, which keeps the function from being cached on
+    disk; these call the layer's ``get_num_threads``/``set_num_threads``
+    by the symbols Numba's parallel loops use.
+    """
+    if 'get/set' in _NUMBA:
+        return _NUMBA['get/set']
+    from llvmlite import ir
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic
+
+    c_int, i64 = ir.IntType(32), ir.IntType(64)
+
+    @intrinsic
+    def get(typingctx):
+        _start_numba_threads()         # the symbols exist from here on
+
+        def codegen(context, builder, signature, args):
+            fn = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(c_int, []), 'get_num_threads')
+            return builder.sext(builder.call(fn, []), i64)
+        return types.int64(), codegen
+
+    @intrinsic
+    def set(typingctx, n):
+        _start_numba_threads()
+
+        def codegen(context, builder, signature, args):
+            fn = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), [c_int]),
+                'set_num_threads')
+            builder.call(fn, [builder.trunc(args[0], c_int)])
+            return context.get_dummy_value()
+        return types.void(types.int64), codegen
+
+    _NUMBA['get/set'] = get, set
+    return get, set
+
+
+def _numba_env_count(name):
+    """A Numba intrinsic ``() -> (state, value)`` reading the variable `name`
+    with C's ``getenv``: state 0 if unset or empty, 1 if ``strtol`` read
+    all of it (value is what it read), 2 if something followed."""
+    import ctypes
+
+    from llvmlite import ir
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic
+
+    byte = ir.IntType(8)
+    text = byte.as_pointer()
+    c_long = ir.IntType(8 * ctypes.sizeof(ctypes.c_long))
+    i64 = ir.IntType(64)
+
+    @intrinsic
+    def read(typingctx):
+        sig = types.UniTuple(types.int64, 2)()
+
+        def codegen(context, builder, signature, args):
+            module = builder.module
+            getenv = cgutils.get_or_insert_function(
+                module, ir.FunctionType(text, [text]), 'getenv')
+            strtol = cgutils.get_or_insert_function(
+                module, ir.FunctionType(c_long, [text, text.as_pointer(),
+                                                 ir.IntType(32)]), 'strtol')
+            key = context.insert_const_string(module, name)
+            state = cgutils.alloca_once_value(builder, i64(0))
+            value = cgutils.alloca_once_value(builder, i64(0))
+            end = cgutils.alloca_once(builder, text)
+            found = builder.call(getenv, [key])
+            with builder.if_then(cgutils.is_not_null(builder, found)):
+                first = builder.load(found)
+                with builder.if_then(builder.icmp_unsigned('!=', first,
+                                                           byte(0))):
+                    got = builder.call(strtol, [found, end, ir.IntType(32)(10)])
+                    builder.store(builder.sext(got, i64)
+                                  if c_long.width < 64 else got, value)
+                    rest = builder.load(builder.load(end))
+                    whole = builder.icmp_unsigned('==', rest, byte(0))
+                    builder.store(builder.select(whole, i64(1), i64(2)), state)
+            return context.make_tuple(builder, signature.return_type,
+                                      [builder.load(state),
+                                       builder.load(value)])
+        return sig, codegen
+    return read
 
 
 def _numba_kernel(basic, kind, out_types):
