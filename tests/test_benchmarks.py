@@ -245,6 +245,25 @@ def test_kernels_prints_ratios_to_the_fastest_read_and_errors():
         assert PAIRED.fullmatch(ratio), line
 
 
+THREAD_MODE = {'theano': 'theano/c', 'aesara': 'aesara/c',
+               'pytensor': 'pytensor/numba'}[BACKEND]
+
+
+def test_threads_prints_a_ratio_and_the_same_bits_per_kernel():
+    from lasagne_reg._kernels import _onepass
+    size = _onepass.PARALLEL_MIN + 7        # above the threshold
+    out = _script('threads.py', ['--mode', THREAD_MODE, '--sizes', str(size),
+                                 '--rounds', '3', '--min-time', '0.001',
+                                 '--max-time', '5'])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    rows = [line for line in out.stdout.splitlines() if ' n=' in line]
+    assert [row.split()[0] for row in rows] == ['l2', 'l1'], out.stdout
+    for row in rows:
+        assert ' n=%9d ' % size in row, row
+        assert PAIRED.fullmatch(row.split(' 2/1=')[1].split('  ')[0]), row
+        assert row.endswith('same bits: True'), row
+
+
 def test_compile_fits_an_exponent():
     out = _script('compile.py', ['--smoke', '--modes', BACKEND + '/py'])
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
