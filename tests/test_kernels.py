@@ -331,12 +331,17 @@ if 'numba' in MODE_IDS:      # collected on PyTensor only: nothing skipped
             with monkeypatch.context() as m:
                 m.setattr(_onepass, name, value)
                 seen.add(_pytensor.numba_cache_salt())
-        for name in ('_numba_helpers', '_numba_kernel', '_numba_thread_count',
-                     '_numba_threads', '_numba_env_count'):
+        for name in ('_numba_helpers', '_numba_kernel',
+                     '_numba_thread_counter', '_numba_threads',
+                     '_numba_env_count'):
             with monkeypatch.context() as m:
                 m.setattr(_pytensor, name, lambda: None)
                 seen.add(_pytensor.numba_cache_salt())
-        assert len(seen) == 9
+        pay = _pytensor.numba_threads_pay()
+        with monkeypatch.context() as m:
+            m.setattr(_pytensor, 'numba_threads_pay', lambda: not pay)
+            seen.add(_pytensor.numba_cache_salt())
+        assert len(seen) == 10
         assert _pytensor.numba_cache_salt() == key
         # and it is the same in every process, or the cache never hits
         code = ('from lasagne_reg._kernels import _pytensor\n'

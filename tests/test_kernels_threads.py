@@ -5,8 +5,10 @@ several threads; its blocks' sums are added in block order, so 1, 2, 3 or 7
 threads (``LASAGNE_REG_NUM_THREADS``, read on every call) must give the same
 bits, and that value must be numpy's float64 sum. Checked on compiled
 graphs of the C linker (Theano and Aesara C, PyTensor's CVM), and of
-PyTensor's Numba mode, whose threads are Numba's, as many as the C code's
-rule gives, at most Numba's own count (``numba.set_num_threads``).
+PyTensor's Numba mode, whose threads are Numba's: as many as
+``LASAGNE_REG_NUM_THREADS`` asks, else where they pay (see
+``_pytensor.numba_threads_pay``) as many as the C code's rule gives, else
+one; at most Numba's own count (``numba.set_num_threads``).
 """
 import numpy as np
 import pytest
@@ -85,9 +87,11 @@ def test_blas_thread_variables_give_the_same_bits(bk, monkeypatch):
 
 @pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
-def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype):
-    # Numba mode reads the blocks in Numba's own threads (prange), at most
-    # Numba's count (numba.set_num_threads), the order of the sums fixed
+def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype,
+                                                             monkeypatch):
+    # Numba mode reads the blocks in Numba's own threads (prange), as many
+    # as asked, at most Numba's count (numba.set_num_threads), the order of
+    # the sums fixed
     numba = pytest.importorskip('numba')
     most = numba.config.NUMBA_NUM_THREADS
     if most < 2:
@@ -106,6 +110,7 @@ def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype):
     try:
         for threads in sorted({1, 2, most}):
             numba.set_num_threads(threads)
+            monkeypatch.setenv('LASAGNE_REG_NUM_THREADS', str(threads))
             results[threads] = _bits(f(a, b))
     finally:
         numba.set_num_threads(before)
@@ -124,7 +129,7 @@ def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype):
 
 VARIABLES = ('LASAGNE_REG_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
              'GOTO_NUM_THREADS', 'OMP_NUM_THREADS')
-# (variables set, threads taken): 'all' is Numba's own count
+# (variables set, threads taken where threads pay): 'all' is Numba's count
 NUMBA_RULE = [
     ({}, 'all'),
     ({'OPENBLAS_NUM_THREADS': '1'}, 1),
@@ -161,14 +166,39 @@ def test_numba_takes_as_many_threads_as_the_c_code(monkeypatch, variables,
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)     # read on every call
-    count = _pytensor.numba_thread_count()
-    assert count() == (numba.get_num_threads() if want == 'all' else want)
-    before = numba.get_num_threads()
+    most = numba.get_num_threads()
+    pays = _pytensor.numba_thread_count(True)
+    assert pays() == (most if want == 'all' else want)
+    # where threads do not pay: one, unless LASAGNE_REG_NUM_THREADS asks
+    asked = variables.get('LASAGNE_REG_NUM_THREADS', '')
+    unasked = _pytensor.numba_thread_count(False)
+    assert unasked() == (pays() if asked.isdigit() and int(asked) else 1)
     try:
         numba.set_num_threads(1)            # Numba's own count caps it
-        assert count() == 1
+        assert pays() == 1 and unasked() == 1
     finally:
-        numba.set_num_threads(before)
+        numba.set_num_threads(most)
+
+
+@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
+@pytest.mark.parametrize('policy, passive', [
+    (None, False), ('', False), ('active', False), ('passive', True),
+    (' PASSIVE ', True)])
+def test_numba_threads_pay_only_where_they_do_not_spin(monkeypatch, policy,
+                                                       passive):
+    numba = pytest.importorskip('numba')
+    from lasagne_reg._kernels import _pytensor
+    if policy is None:
+        monkeypatch.delenv('OMP_WAIT_POLICY', raising=False)
+    else:
+        monkeypatch.setenv('OMP_WAIT_POLICY', policy)
+    pays = _pytensor.numba_threads_pay()
+    assert pays == (passive and numba.threading_layer() == 'omp')
+    # the default count follows
+    monkeypatch.delenv('LASAGNE_REG_NUM_THREADS', raising=False)
+    monkeypatch.setenv('OPENBLAS_NUM_THREADS', '2')
+    want = min(2, numba.get_num_threads()) if pays else 1
+    assert _pytensor.numba_thread_count()() == want
 
 
 @pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')

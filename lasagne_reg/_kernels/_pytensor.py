@@ -79,15 +79,16 @@ def numba_cache_salt():
     number, and never looks at the kernel's code again: a fixed number
     served an older kernel from the cache after the code changed (a
     one-thread reader, after the blocks went parallel). A checksum of the
-    kernel's compiled code and of the constants it is built from makes any
-    change compile afresh, as ``c_code_cache_version_apply`` does for C.
+    kernel's compiled code and of the constants it is built from (whether
+    threads pay among them) makes any change compile afresh, as
+    ``c_code_cache_version_apply`` does for C.
     """
     from ._onepass import _SUMS, BLOCK, MAX_THREADS, PARALLEL_MIN
     code = b''.join(_code_bytes(fn.__code__) for fn in (
-        _numba_helpers, _numba_kernel, _numba_thread_count, _numba_threads,
+        _numba_helpers, _numba_kernel, _numba_thread_counter, _numba_threads,
         _numba_env_count))
-    return zlib.crc32(code + repr((BLOCK, PARALLEL_MIN, MAX_THREADS,
-                                   _SUMS)).encode())
+    return zlib.crc32(code + repr((BLOCK, PARALLEL_MIN, MAX_THREADS, _SUMS,
+                                   numba_threads_pay())).encode())
 
 
 def _code_bytes(code):
@@ -113,14 +114,13 @@ def numba_sums(kind):
     """A Numba function ``x -> (l1 sum, l2 sum)`` in float64, reading `x` in
     memory order (see :func:`_numba_helpers`); only the sums `kind` takes
     are computed (the other is 0.0)."""
-    key = ('sums', kind)
-    _start_numba_threads()
+    key = ('sums', kind, numba_threads_pay())
     if key not in _NUMBA:
-        _NUMBA[key] = _numba_helpers(kind)
+        _NUMBA[key] = _numba_helpers(kind, key[2])
     return _NUMBA[key]
 
 
-def _numba_helpers(kind):
+def _numba_helpers(kind, threads_pay):
     """Numba's memory-order reader of the sums of `kind`.
 
     A C-, Fortran- or otherwise densely-laid-out array (a transposed or
@@ -129,9 +129,8 @@ def _numba_helpers(kind):
     contiguous array, in blocks of ``_onepass.BLOCK`` elements whose sums
     are added in block order; from ``_onepass.PARALLEL_MIN`` elements on
     the blocks are shared among threads (``prange``), with the same bits
-    whatever the thread count. Their count follows the C code's rule
-    (:func:`_numba_thread_count`), read on every call, at most Numba's own
-    count. Anything else (slices with
+    whatever the thread count; their count is :func:`numba_thread_count`'s
+    (one unless `threads_pay` or asked for). Anything else (slices with
     steps or gaps) is read run by run along its smallest stride, the runs
     visited in memory order.
     Numba's own ``np.ravel`` copies every array that is not C-contiguous
@@ -144,7 +143,7 @@ def _numba_helpers(kind):
 
     from ._onepass import _SUMS, BLOCK, PARALLEL_MIN
     take1, take2 = 0 in _SUMS[kind], 1 in _SUMS[kind]
-    thread_count = numba_thread_count()
+    thread_count = _numba_thread_count(threads_pay)
     get_threads, set_threads = _numba_threads()
     # reassociation (only) lets LLVM split the float64 sums into vector
     # partial sums; no nnan/ninf, so nan and inf propagate as in numpy
@@ -298,26 +297,55 @@ def _numba_helpers(kind):
     return sums
 
 
-def numba_thread_count():
+def numba_threads_pay():
+    """Whether Numba's threads may read a large tensor unasked: only under
+    its OpenMP layer with ``OMP_WAIT_POLICY=passive``.
+
+    By default GNU OpenMP keeps its threads spinning for a while after each
+    parallel loop; in a training step they take a core from the BLAS that
+    runs next. On the project's 2-core machine a two-thread read made the
+    plain PyTensor MLP step 1.22x the step without a penalty, one thread
+    1.02x, and two threads with ``OMP_WAIT_POLICY=passive`` 1.02x
+    (docs/performance.rst). Numba's ``workqueue`` layer does not spin but
+    wakes its threads too slowly to pay (two threads 1.0-1.6x one);
+    ``tbb`` was not measured. ``LASAGNE_REG_NUM_THREADS`` asks for threads
+    under any layer.
+    """
+    import os
+    _start_numba_threads()
+    import numba
+    policy = os.environ.get('OMP_WAIT_POLICY', '').strip().lower()
+    return numba.threading_layer() == 'omp' and policy == 'passive'
+
+
+def numba_thread_count(threads_pay=None):
     """A Numba function ``() -> int``: the threads a large read takes.
 
-    The C code's rule, read on every call: ``LASAGNE_REG_NUM_THREADS`` if
-    set, else the first of ``OPENBLAS_NUM_THREADS``, ``GOTO_NUM_THREADS``,
-    ``OMP_NUM_THREADS`` that is set (one that is not a positive integer
-    ends the search, as in OpenBLAS), else all; in every case at most
-    Numba's own (``numba.get_num_threads()``: ``NUMBA_NUM_THREADS``,
-    by default the CPUs of the affinity mask; Numba does not read a cgroup
-    quota, which the C code does). The variables are read with the C
-    library's ``getenv`` and ``strtol``, as the C code reads them: Python's
-    ``os.environ`` would need Numba's object mode, and PyTensor cannot cache
-    a function that uses it.
+    ``LASAGNE_REG_NUM_THREADS`` if set; else, where `threads_pay` (default:
+    :func:`numba_threads_pay`), the C code's rule: the first of
+    ``OPENBLAS_NUM_THREADS``, ``GOTO_NUM_THREADS``, ``OMP_NUM_THREADS``
+    that is set (one that is not a positive integer ends the search, as in
+    OpenBLAS), else all; else one. Read on every call, and in every case at
+    most Numba's own count (``numba.get_num_threads()``:
+    ``NUMBA_NUM_THREADS``, by default the CPUs of the affinity mask; Numba
+    does not read a cgroup quota, which the C code does). The variables are
+    read with the C library's ``getenv`` and ``strtol``, as the C code
+    reads them: Python's ``os.environ`` would need Numba's object mode, and
+    PyTensor cannot cache a function that uses it.
     """
-    if 'threads' not in _NUMBA:
-        _NUMBA['threads'] = _numba_thread_count()
-    return _NUMBA['threads']
+    if threads_pay is None:
+        threads_pay = numba_threads_pay()
+    return _numba_thread_count(bool(threads_pay))
 
 
-def _numba_thread_count():
+def _numba_thread_count(threads_pay):
+    key = ('threads', threads_pay)
+    if key not in _NUMBA:
+        _NUMBA[key] = _numba_thread_counter(threads_pay)
+    return _NUMBA[key]
+
+
+def _numba_thread_counter(threads_pay):
     import numba
 
     from ._onepass import MAX_THREADS
@@ -352,8 +380,11 @@ def _numba_thread_count():
     def thread_count():
         most = get_threads()
         n = count(own())
-        if n <= 0:
-            n = first_blas_count()
+        if n > 0:
+            return min(n, most)
+        if not threads_pay:
+            return 1
+        n = first_blas_count()
         return min(n, most) if n > 0 else most
 
     return thread_count
