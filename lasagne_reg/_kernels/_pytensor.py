@@ -8,6 +8,7 @@ first ``l1``/``l2`` of a PyTensor tensor), not on ``import lasagne_reg``; no
 graph rewrite is registered anywhere.
 """
 import importlib.util
+import os
 import zlib
 
 import numpy as np
@@ -303,15 +304,13 @@ def numba_threads_pay():
 
     By default GNU OpenMP keeps its threads spinning for a while after each
     parallel loop; in a training step they take a core from the BLAS that
-    runs next. On the project's 2-core machine a two-thread read made the
-    plain PyTensor MLP step 1.22x the step without a penalty, one thread
-    1.02x, and two threads with ``OMP_WAIT_POLICY=passive`` 1.02x
-    (docs/performance.rst). Numba's ``workqueue`` layer does not spin but
-    wakes its threads too slowly to pay (two threads 1.0-1.6x one);
-    ``tbb`` was not measured. ``LASAGNE_REG_NUM_THREADS`` asks for threads
+    runs next, which cost the plain PyTensor MLP step far more than a
+    second thread saves; with ``OMP_WAIT_POLICY=passive`` they sleep, and
+    two threads pay. Numba's ``workqueue`` layer does not spin but wakes
+    its threads too slowly to pay; ``tbb`` was not measured (figures in
+    docs/performance.rst). ``LASAGNE_REG_NUM_THREADS`` asks for threads
     under any layer.
     """
-    import os
     _start_numba_threads()
     import numba
     policy = os.environ.get('OMP_WAIT_POLICY', '').strip().lower()
