@@ -85,168 +85,164 @@ def test_blas_thread_variables_give_the_same_bits(bk, monkeypatch):
         [np.dot(a64, a64), np.abs(a64).sum()], rtol=1e-7)
 
 
-@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
-@pytest.mark.parametrize('dtype', ['float32', 'float64'])
-def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype,
-                                                             monkeypatch):
-    # Numba mode reads the blocks in Numba's own threads (prange), as many
-    # as asked, at most Numba's count (numba.set_num_threads), the order of
-    # the sums fixed
-    numba = pytest.importorskip('numba')
-    most = numba.config.NUMBA_NUM_THREADS
-    if most < 2:
-        pytest.fail('NUMBA_NUM_THREADS is %d: one thread cannot show that '
-                    'two give the same bits' % most)
-    n = _onepass.PARALLEL_MIN + 3 * _onepass.BLOCK + 11
-    rng = np.random.default_rng(22)
-    a = (rng.standard_normal(n) + 2).astype(dtype)
-    b = (rng.standard_normal((n // 1024 + 1, 1024)) - 1).astype(dtype)
-    x, m = vector(bk, dtype), matrix(bk, dtype)
-    outputs = [reg.l1(x), reg.l2(x)] + list(_kernels.l1_and_l2(x)) + \
-        [reg.l2(m.T), reg.l1(m), reg.l2(x[:1000])]
-    f = bk.function([x, m], outputs, mode='NUMBA')
-    before = numba.get_num_threads()
-    results = {}
-    try:
-        for threads in sorted({1, 2, most}):
-            numba.set_num_threads(threads)
-            monkeypatch.setenv('LASAGNE_REG_NUM_THREADS', str(threads))
-            results[threads] = _bits(f(a, b))
-    finally:
-        numba.set_num_threads(before)
-    assert all(r == results[1] for r in results.values())
-    got = [np.frombuffer(r, dtype=dtype)[0] for r in results[1]]
-    a64, b64 = a.astype(np.float64), b.astype(np.float64)
-    want = [np.abs(a64).sum(), np.dot(a64, a64), np.abs(a64).sum(),
-            np.dot(a64, a64), (b64 * b64).sum(), np.abs(b64).sum(),
-            np.dot(a64[:1000], a64[:1000])]
-    rtol = 1e-13 if dtype == 'float64' else 1e-7
-    np.testing.assert_allclose(got, want, rtol=rtol)
-    assert results[1][2:4] == results[1][:2]
+if BACKEND == 'pytensor':      # collected on PyTensor only: nothing skipped
+    @pytest.mark.parametrize('dtype', ['float32', 'float64'])
+    def test_numba_gives_the_same_bits_whatever_the_thread_count(bk, dtype,
+                                                                 monkeypatch):
+        # Numba mode reads the blocks in Numba's own threads (prange), as many
+        # as asked, at most Numba's count (numba.set_num_threads), the order of
+        # the sums fixed
+        numba = pytest.importorskip('numba')
+        most = numba.config.NUMBA_NUM_THREADS
+        if most < 2:
+            pytest.fail('NUMBA_NUM_THREADS is %d: one thread cannot show that '
+                        'two give the same bits' % most)
+        n = _onepass.PARALLEL_MIN + 3 * _onepass.BLOCK + 11
+        rng = np.random.default_rng(22)
+        a = (rng.standard_normal(n) + 2).astype(dtype)
+        b = (rng.standard_normal((n // 1024 + 1, 1024)) - 1).astype(dtype)
+        x, m = vector(bk, dtype), matrix(bk, dtype)
+        outputs = [reg.l1(x), reg.l2(x)] + list(_kernels.l1_and_l2(x)) + \
+            [reg.l2(m.T), reg.l1(m), reg.l2(x[:1000])]
+        f = bk.function([x, m], outputs, mode='NUMBA')
+        before = numba.get_num_threads()
+        results = {}
+        try:
+            for threads in sorted({1, 2, most}):
+                numba.set_num_threads(threads)
+                monkeypatch.setenv('LASAGNE_REG_NUM_THREADS', str(threads))
+                results[threads] = _bits(f(a, b))
+        finally:
+            numba.set_num_threads(before)
+        assert all(r == results[1] for r in results.values())
+        got = [np.frombuffer(r, dtype=dtype)[0] for r in results[1]]
+        a64, b64 = a.astype(np.float64), b.astype(np.float64)
+        want = [np.abs(a64).sum(), np.dot(a64, a64), np.abs(a64).sum(),
+                np.dot(a64, a64), (b64 * b64).sum(), np.abs(b64).sum(),
+                np.dot(a64[:1000], a64[:1000])]
+        rtol = 1e-13 if dtype == 'float64' else 1e-7
+        np.testing.assert_allclose(got, want, rtol=rtol)
+        assert results[1][2:4] == results[1][:2]
 
 
-# -- how many threads Numba mode takes ----------------------------------------
+    # -- how many threads Numba mode takes ------------------------------------
 
-VARIABLES = ('LASAGNE_REG_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
-             'GOTO_NUM_THREADS', 'OMP_NUM_THREADS')
-# (variables set, threads taken where threads pay): 'all' is Numba's count
-NUMBA_RULE = [
-    ({}, 'all'),
-    ({'OPENBLAS_NUM_THREADS': '1'}, 1),
-    ({'GOTO_NUM_THREADS': '1'}, 1),
-    ({'OMP_NUM_THREADS': '1'}, 1),
-    ({'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '2'}, 1),
-    ({'OPENBLAS_NUM_THREADS': '', 'OMP_NUM_THREADS': '1'}, 1),
-    ({'OPENBLAS_NUM_THREADS': '2x', 'OMP_NUM_THREADS': '1'}, 'all'),
-    ({'OPENBLAS_NUM_THREADS': '0', 'OMP_NUM_THREADS': '1'}, 'all'),
-    ({'OPENBLAS_NUM_THREADS': ' 1'}, 1),           # strtol skips spaces
-    ({'LASAGNE_REG_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 1),
-    ({'LASAGNE_REG_NUM_THREADS': 'x', 'GOTO_NUM_THREADS': '1'}, 1),
-    ({'LASAGNE_REG_NUM_THREADS': '1000'}, 'all'),  # at most Numba's count
-    ({'OPENBLAS_NUM_THREADS': '99999999999999999999'}, 'all'),
-]
-
-
-def _numba_with_threads():
-    numba = pytest.importorskip('numba')
-    if numba.get_num_threads() < 2:
-        pytest.fail('Numba has %d thread: one thread cannot show which '
-                    'count was taken' % numba.get_num_threads())
-    return numba
+    VARIABLES = ('LASAGNE_REG_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
+                 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS')
+    # (variables set, threads taken where threads pay): 'all' is Numba's count
+    NUMBA_RULE = [
+        ({}, 'all'),
+        ({'OPENBLAS_NUM_THREADS': '1'}, 1),
+        ({'GOTO_NUM_THREADS': '1'}, 1),
+        ({'OMP_NUM_THREADS': '1'}, 1),
+        ({'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '2'}, 1),
+        ({'OPENBLAS_NUM_THREADS': '', 'OMP_NUM_THREADS': '1'}, 1),
+        ({'OPENBLAS_NUM_THREADS': '2x', 'OMP_NUM_THREADS': '1'}, 'all'),
+        ({'OPENBLAS_NUM_THREADS': '0', 'OMP_NUM_THREADS': '1'}, 'all'),
+        ({'OPENBLAS_NUM_THREADS': ' 1'}, 1),           # strtol skips spaces
+        ({'LASAGNE_REG_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 1),
+        ({'LASAGNE_REG_NUM_THREADS': 'x', 'GOTO_NUM_THREADS': '1'}, 1),
+        ({'LASAGNE_REG_NUM_THREADS': '1000'}, 'all'),  # at most Numba's count
+        ({'OPENBLAS_NUM_THREADS': '99999999999999999999'}, 'all'),
+    ]
 
 
-@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
-@pytest.mark.parametrize('variables, want', NUMBA_RULE,
-                         ids=[repr(v) for v, _ in NUMBA_RULE])
-def test_numba_takes_as_many_threads_as_the_c_code(monkeypatch, variables,
-                                                    want):
-    numba = _numba_with_threads()
-    from lasagne_reg._kernels import _pytensor
-    for name in VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)     # read on every call
-    most = numba.get_num_threads()
-    pays = _pytensor.numba_thread_count(True)
-    assert pays() == (most if want == 'all' else want)
-    # where threads do not pay: one, unless LASAGNE_REG_NUM_THREADS asks
-    asked = variables.get('LASAGNE_REG_NUM_THREADS', '')
-    unasked = _pytensor.numba_thread_count(False)
-    assert unasked() == (pays() if asked.isdigit() and int(asked) else 1)
-    try:
-        numba.set_num_threads(1)            # Numba's own count caps it
-        assert pays() == 1 and unasked() == 1
-    finally:
-        numba.set_num_threads(most)
+    def _numba_with_threads():
+        numba = pytest.importorskip('numba')
+        if numba.get_num_threads() < 2:
+            pytest.fail('Numba has %d thread: one thread cannot show which '
+                        'count was taken' % numba.get_num_threads())
+        return numba
 
 
-@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
-@pytest.mark.parametrize('policy, passive', [
-    (None, False), ('', False), ('active', False), ('passive', True),
-    (' PASSIVE ', True)])
-def test_numba_threads_pay_only_where_they_do_not_spin(monkeypatch, policy,
-                                                       passive):
-    numba = pytest.importorskip('numba')
-    from lasagne_reg._kernels import _pytensor
-    if policy is None:
-        monkeypatch.delenv('OMP_WAIT_POLICY', raising=False)
-    else:
-        monkeypatch.setenv('OMP_WAIT_POLICY', policy)
-    pays = _pytensor.numba_threads_pay()
-    assert pays == (passive and numba.threading_layer() == 'omp')
-    # the default count follows
-    monkeypatch.delenv('LASAGNE_REG_NUM_THREADS', raising=False)
-    monkeypatch.setenv('OPENBLAS_NUM_THREADS', '2')
-    want = min(2, numba.get_num_threads()) if pays else 1
-    assert _pytensor.numba_thread_count()() == want
+    @pytest.mark.parametrize('variables, want', NUMBA_RULE,
+                             ids=[repr(v) for v, _ in NUMBA_RULE])
+    def test_numba_takes_as_many_threads_as_the_c_code(monkeypatch, variables,
+                                                        want):
+        numba = _numba_with_threads()
+        from lasagne_reg._kernels import _pytensor
+        for name in VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)     # read on every call
+        most = numba.get_num_threads()
+        pays = _pytensor.numba_thread_count(True)
+        assert pays() == (most if want == 'all' else want)
+        # where threads do not pay: one, unless LASAGNE_REG_NUM_THREADS asks
+        asked = variables.get('LASAGNE_REG_NUM_THREADS', '')
+        unasked = _pytensor.numba_thread_count(False)
+        assert unasked() == (pays() if asked.isdigit() and int(asked) else 1)
+        try:
+            numba.set_num_threads(1)            # Numba's own count caps it
+            assert pays() == 1 and unasked() == 1
+        finally:
+            numba.set_num_threads(most)
 
 
-@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
-def test_numba_leaves_the_callers_thread_count_as_it_was(bk, monkeypatch):
-    numba = _numba_with_threads()
-    x = vector(bk, 'float32')
-    f = bk.function([x], reg.l2(x), mode='NUMBA')
-    a = np.ones(_onepass.PARALLEL_MIN, dtype='float32')
-    before = numba.get_num_threads()
-    try:
-        for own, blas in [(before, '1'), (1, None), (before, None)]:
-            numba.set_num_threads(own)
-            if blas is None:
-                monkeypatch.delenv('OPENBLAS_NUM_THREADS', raising=False)
-            else:
-                monkeypatch.setenv('OPENBLAS_NUM_THREADS', blas)
-            assert f(a) == a.size
-            assert numba.get_num_threads() == own
-    finally:
-        numba.set_num_threads(before)
+    @pytest.mark.parametrize('policy, passive', [
+        (None, False), ('', False), ('active', False), ('passive', True),
+        (' PASSIVE ', True)])
+    def test_numba_threads_pay_only_where_they_do_not_spin(monkeypatch, policy,
+                                                           passive):
+        numba = pytest.importorskip('numba')
+        from lasagne_reg._kernels import _pytensor
+        if policy is None:
+            monkeypatch.delenv('OMP_WAIT_POLICY', raising=False)
+        else:
+            monkeypatch.setenv('OMP_WAIT_POLICY', policy)
+        pays = _pytensor.numba_threads_pay()
+        assert pays == (passive and numba.threading_layer() == 'omp')
+        # the default count follows
+        monkeypatch.delenv('LASAGNE_REG_NUM_THREADS', raising=False)
+        monkeypatch.setenv('OPENBLAS_NUM_THREADS', '2')
+        want = min(2, numba.get_num_threads()) if pays else 1
+        assert _pytensor.numba_thread_count()() == want
 
 
-PARALLEL_CHILD = """
-import json
-import numpy as np
-import numba
-import pytensor
-from lasagne_reg import regularization as reg
-from lasagne_reg._kernels import _onepass
-x = pytensor.shared(np.ones(_onepass.PARALLEL_MIN + 3, dtype='float32'))
-f = pytensor.function([], [reg.l2(x), reg.l1(x[::2])], mode='NUMBA')
-print(json.dumps({'values': [float(v) for v in f()],
-                  'layer': numba.threading_layer()}))
-"""
+    def test_numba_leaves_the_callers_thread_count_as_it_was(bk, monkeypatch):
+        numba = _numba_with_threads()
+        x = vector(bk, 'float32')
+        f = bk.function([x], reg.l2(x), mode='NUMBA')
+        a = np.ones(_onepass.PARALLEL_MIN, dtype='float32')
+        before = numba.get_num_threads()
+        try:
+            for own, blas in [(before, '1'), (1, None), (before, None)]:
+                numba.set_num_threads(own)
+                if blas is None:
+                    monkeypatch.delenv('OPENBLAS_NUM_THREADS', raising=False)
+                else:
+                    monkeypatch.setenv('OPENBLAS_NUM_THREADS', blas)
+                assert f(a) == a.size
+                assert numba.get_num_threads() == own
+        finally:
+            numba.set_num_threads(before)
 
 
-@pytest.mark.skipif(BACKEND != 'pytensor', reason='PyTensor has Numba mode')
-def test_numba_kernel_runs_from_pytensors_disk_cache(tmp_path):
-    # The first process compiles and caches the graph function, the second
-    # loads it: its parallel loop and thread-count calls need Numba's
-    # threading layer, which loading alone may not start (a segmentation
-    # fault once, with a cache the test suite had filled).
-    numba = _numba_with_threads()
-    env = {'NUMBA_NUM_THREADS': str(numba.config.NUMBA_NUM_THREADS),
-           'PYTENSOR_FLAGS': 'base_compiledir=%s' % tmp_path}
-    n = _onepass.PARALLEL_MIN + 3
-    for run in ('compiles', 'loads'):
-        got = last_json(run_python(code=PARALLEL_CHILD, env=env))
-        assert got['values'] == [n, (n + 1) // 2], run
-        assert got['layer'] in ('omp', 'tbb', 'workqueue'), run
-    assert list(tmp_path.glob('numba/*.nbi')), 'nothing was cached'
+    PARALLEL_CHILD = """
+    import json
+    import numpy as np
+    import numba
+    import pytensor
+    from lasagne_reg import regularization as reg
+    from lasagne_reg._kernels import _onepass
+    x = pytensor.shared(np.ones(_onepass.PARALLEL_MIN + 3, dtype='float32'))
+    f = pytensor.function([], [reg.l2(x), reg.l1(x[::2])], mode='NUMBA')
+    print(json.dumps({'values': [float(v) for v in f()],
+                      'layer': numba.threading_layer()}))
+    """
+
+
+    def test_numba_kernel_runs_from_pytensors_disk_cache(tmp_path):
+        # The first process compiles and caches the graph function, the second
+        # loads it: its parallel loop and thread-count calls need Numba's
+        # threading layer, which loading alone may not start (a segmentation
+        # fault once, with a cache the test suite had filled).
+        numba = _numba_with_threads()
+        env = {'NUMBA_NUM_THREADS': str(numba.config.NUMBA_NUM_THREADS),
+               'PYTENSOR_FLAGS': 'base_compiledir=%s' % tmp_path}
+        n = _onepass.PARALLEL_MIN + 3
+        for run in ('compiles', 'loads'):
+            got = last_json(run_python(code=PARALLEL_CHILD, env=env))
+            assert got['values'] == [n, (n + 1) // 2], run
+            assert got['layer'] in ('omp', 'tbb', 'workqueue'), run
+        assert list(tmp_path.glob('numba/*.nbi')), 'nothing was cached'

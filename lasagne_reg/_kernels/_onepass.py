@@ -24,7 +24,7 @@ and the order of their sums are fixed, the result is the same bit for bit
 whatever the thread count. Anything else (slices, steps, negative strides)
 goes through numpy's ``NpyIter``, which coalesces dimensions and flips
 negative strides, and each inner run is read contiguously when its stride
-allows. The loop keeps 16 independent float64 partial sums: gcc vectorizes
+allows. The loop keeps 32 independent float64 partial sums: gcc vectorizes
 them at the ``-O3`` every backend compiles with, without any reassociation
 flag (a single double accumulator is a serial chain gcc may not reorder);
 ``-ffp-contract=off`` keeps gcc from fusing some squares and sums into FMAs
@@ -118,7 +118,7 @@ static inline double lasagne_reg_half(npy_uint16 h)
 #define LASAGNE_REG_MASK_l1 1
 #define LASAGNE_REG_MASK_l2 2
 #define LASAGNE_REG_MASK_l1_l2 3
-#define LASAGNE_REG_LANES 16
+#define LASAGNE_REG_LANES 32
 /* elements per block of a contiguous array: each block's sums are taken
    alone and the blocks' sums added in block order */
 #define LASAGNE_REG_BLOCK ((npy_intp)@BLOCK@)
