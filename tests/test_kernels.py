@@ -7,6 +7,7 @@ would not give. Each check runs in every mode users run on the backend under
 test: Theano and Aesara C and pure Python, PyTensor C (CVM), Numba, JAX and
 pure Python.
 """
+import collections
 import importlib
 import pickle
 import re
@@ -693,6 +694,21 @@ def test_l1_l2_gradients_any_output_or_both(bk, mode_id):
     want = [0.5 * sign + 3.0 * twice, sign, twice, s2 * sign + s1 * twice]
     for got, w in zip(f(a), want):
         np.testing.assert_allclose(got, w, rtol=1e-12)
+
+
+def test_an_undefined_output_gradient_gives_the_backends_error(bk):
+    # known_grads gives l1 an undefined (NullType) gradient and l2 a real
+    # one: the Op's gradient must pass over the undefined one, and the
+    # backend's grad then says why the result is undefined
+    gradient = importlib.import_module(bk.name + '.gradient')
+    x = vector(bk, 'float64')
+    l1, l2 = _kernels.l1_and_l2(x)
+    known = collections.OrderedDict([
+        (l1, gradient.NullType('no gradient on purpose')()),
+        (l2, bk.T.constant(1.0))])
+    with pytest.raises(gradient.NullTypeGradError,
+                       match='no gradient on purpose'):
+        bk.grad(None, x, known_grads=known)
 
 
 def test_l1_l2_rop(bk):

@@ -563,11 +563,11 @@ class PenaltyLogic:
         return [()] * len(_SUMS[self.kind])
 
     def gradient(self, x, g):
-        """d penalty / dx times the output gradient `g` (one per output,
-        None or disconnected where an output is unused), from ordinary ops,
-        so second derivatives, Rop and hessian see ordinary graphs."""
-        if not isinstance(g, (list, tuple)):
-            g = [g]
+        """d penalty / dx times the output gradients `g` (a list, one per
+        output, None or disconnected where an output is unused), from
+        ordinary ops, so second derivatives, Rop and hessian see ordinary
+        graphs. An undefined (NullType) output gradient is left to the
+        backend, whose ``grad`` then raises its NullTypeGradError."""
         terms = []
         for which, gi in zip(_SUMS[self.kind], g):
             if _is_disconnected(gi):
