@@ -7,7 +7,9 @@ PyTensor's dispatchers for our Op class only, when the class is built (the
 first ``l1``/``l2`` of a PyTensor tensor), not on ``import lasagne_reg``; no
 graph rewrite is registered anywhere.
 """
+import functools
 import importlib.util
+import inspect
 import os
 import zlib
 
@@ -85,7 +87,7 @@ def numba_cache_salt():
     ``c_code_cache_version_apply`` does for C.
     """
     from ._onepass import _SUMS, BLOCK, MAX_THREADS, PARALLEL_MIN
-    code = b''.join(_code_bytes(fn.__code__) for fn in (
+    code = b''.join(_code_bytes(inspect.unwrap(fn).__code__) for fn in (
         _numba_helpers, _numba_kernel, _numba_thread_counter, _numba_threads,
         _numba_env_count))
     return zlib.crc32(code + repr((BLOCK, PARALLEL_MIN, MAX_THREADS, _SUMS,
@@ -108,19 +110,14 @@ def _code_bytes(code):
     return b''.join(parts)
 
 
-_NUMBA = {}
-
-
 def numba_sums(kind):
     """A Numba function ``x -> (l1 sum, l2 sum)`` in float64, reading `x` in
     memory order (see :func:`_numba_helpers`); only the sums `kind` takes
     are computed (the other is 0.0)."""
-    key = ('sums', kind, numba_threads_pay())
-    if key not in _NUMBA:
-        _NUMBA[key] = _numba_helpers(kind, key[2])
-    return _NUMBA[key]
+    return _numba_helpers(kind, numba_threads_pay())
 
 
+@functools.cache
 def _numba_helpers(kind, threads_pay):
     """Numba's memory-order reader of the sums of `kind`.
 
@@ -144,7 +141,7 @@ def _numba_helpers(kind, threads_pay):
 
     from ._onepass import _SUMS, BLOCK, PARALLEL_MIN
     take1, take2 = 0 in _SUMS[kind], 1 in _SUMS[kind]
-    thread_count = _numba_thread_count(threads_pay)
+    thread_count = numba_thread_count(threads_pay)
     get_threads, set_threads = _numba_threads()
     # reassociation (only) lets LLVM split the float64 sums into vector
     # partial sums; no nnan/ninf, so nan and inf propagate as in numpy
@@ -334,16 +331,10 @@ def numba_thread_count(threads_pay=None):
     """
     if threads_pay is None:
         threads_pay = numba_threads_pay()
-    return _numba_thread_count(bool(threads_pay))
+    return _numba_thread_counter(bool(threads_pay))
 
 
-def _numba_thread_count(threads_pay):
-    key = ('threads', threads_pay)
-    if key not in _NUMBA:
-        _NUMBA[key] = _numba_thread_counter(threads_pay)
-    return _NUMBA[key]
-
-
+@functools.cache
 def _numba_thread_counter(threads_pay):
     import numba
 
@@ -389,6 +380,7 @@ def _numba_thread_counter(threads_pay):
     return thread_count
 
 
+@functools.cache
 def _numba_threads():
     """Numba intrinsics ``get() -> int`` and ``set(int)``: the calling
     thread's count of Numba threads, as ``numba.get_num_threads`` and
@@ -399,8 +391,6 @@ def _numba_threads():
     disk; these call the layer's ``get_num_threads``/``set_num_threads``
     by the symbols Numba's parallel loops use.
     """
-    if 'get/set' in _NUMBA:
-        return _NUMBA['get/set']
     from llvmlite import ir
     from numba.core import cgutils, types
     from numba.extending import intrinsic
@@ -429,7 +419,6 @@ def _numba_threads():
             return context.get_dummy_value()
         return types.void(types.int64), codegen
 
-    _NUMBA['get/set'] = get, set
     return get, set
 
 
