@@ -146,13 +146,9 @@ if int(numpy.__version__.split('.')[0]) >= 2:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """On Python 3.13+, a test module's own ``pickle`` gets Pickler and
-    Unpickler whose instances take ``persistent_id``/``persistent_load``
-    as Python 3.12's did (3.13 made them read-only on the C classes):
-    ``test_function_module``'s ``test_broken_pickle_with_shared`` sets
-    them itself. The copy is the one compat gives ``pkl_utils``
-    (``compat._py313``); only the test modules' name is rebound here, and
-    Theano's library is left to compat."""
+    """The test modules' ``pickle`` measure of this module's docstring
+    (Python 3.13+): only their own name is rebound, to the copy
+    ``compat._py313`` gives ``pkl_utils``."""
     if sys.version_info < (3, 13):
         return
     for module in {getattr(item, 'module', None) for item in items}:
