@@ -27,6 +27,3 @@ def pytest_configure(config):
                                 module=r'numpy\.distutils')
         warnings.filterwarnings('ignore', category=DeprecationWarning)
         importlib.import_module(BACKEND + '.tensor')
-    config.addinivalue_line(
-        'markers', 'lasagne: needs Theano and Lasagne (deselected with '
-        '-m "not lasagne" in the PyTensor and Aesara runs)')
