@@ -75,15 +75,29 @@ def _mode_in_flags(name):
     return any(f.split('=')[0].strip() == 'mode' for f in flags.split(','))
 
 
-@pytest.fixture(scope='session', autouse=True)
+@pytest.fixture(scope='session')
 def bk():
+    if BACKEND == 'none':
+        pytest.fail('this test uses the backend (the bk fixture): it cannot '
+                    'be marked nobackend')
     namespace = _backend_namespace(BACKEND)
-    if namespace.test_mode is None or _mode_in_flags(BACKEND):
+    if _mode_in_flags(BACKEND):
         namespace.test_mode = None
-        yield namespace
+    return namespace
+
+
+@pytest.fixture(scope='session', autouse=True)
+def _test_mode(request):
+    """Every test compiles in the backend's test mode (TEST_MODE)."""
+    if BACKEND == 'none':
+        yield
+        return
+    namespace = request.getfixturevalue('bk')
+    if namespace.test_mode is None:
+        yield
         return
     with namespace.change_flags(mode=namespace.test_mode):
-        yield namespace
+        yield
 
 
 @pytest.fixture
