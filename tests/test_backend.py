@@ -23,6 +23,8 @@ from lasagne_reg import regularization as reg
 from lasagne_reg.compat import _variant
 from tests._support import BACKEND, DuckLayer, last_json, run_python
 
+pytestmark = [pytest.mark.core]
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ('theano', 'pytensor', 'aesara')
 RTOL = {'float32': 1e-5, 'float64': 1e-10}
@@ -245,6 +247,7 @@ def test_the_active_backend_is_the_one_under_test():
 
 # -- detection: fresh interpreters, the real installation -------------------
 
+@pytest.mark.slow
 def test_a_fresh_interpreter_finds_the_installed_backend_without_importing():
     out = run_python(code='''
         import json, sys
@@ -259,6 +262,7 @@ def test_a_fresh_interpreter_finds_the_installed_backend_without_importing():
     assert result == {'active': installed_here()[0], 'imported': []}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('forced', BACKENDS)
 def test_forcing_in_a_fresh_interpreter(forced):
     out = run_python(code='''
@@ -274,6 +278,7 @@ def test_forcing_in_a_fresh_interpreter(forced):
                 in out.stderr), out.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_numpy_in_numpy_out_without_importing_any_backend():
     out = run_python(code='''
         import collections, json, sys
@@ -327,6 +332,7 @@ def test_numpy_in_numpy_out_without_importing_any_backend():
     assert result['imported'] == []
 
 
+@pytest.mark.slow
 def test_duck_layers_need_no_lasagne():
     # lasagne_reg.compat.install() is what a Theano 1.0.5 user calls first
     out = run_python(code='''

@@ -16,6 +16,8 @@ import pytest
 
 from tests._support import BACKEND, run_python
 
+pytestmark = [pytest.mark.slow]
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'benchmarks', 'run.py')
 COLUMNS = ['backend', 'mode', 'network', 'layers', 'floats', 'measure',

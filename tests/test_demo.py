@@ -171,6 +171,7 @@ def test_rerun_gives_identical_numbers(run, tmp_path):
                                       first[r.setting].test_curve)
 
 
+@pytest.mark.slow
 def test_runs_as_a_module(tmp_path):
     """python -m lasagne_reg.demo, as make demo runs it."""
     proc = run_python('-m', 'lasagne_reg.demo', '--epochs', '1',
@@ -193,6 +194,7 @@ def test_runs_as_a_module(tmp_path):
         < proc.stderr.index('writing the figure')
 
 
+@pytest.mark.slow
 def test_import_loads_no_backend_and_no_extras():
     code = ('import sys, lasagne_reg.demo; '
             'print(sorted(m for m in ("theano", "lasagne", "matplotlib", '
@@ -202,6 +204,7 @@ def test_import_loads_no_backend_and_no_extras():
     assert proc.stdout.strip() == '[]'
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('argv, message', [
     (['--backend', 'pytensor'], 'theano.tensor.nnet'),
     (['--backend', 'aesara'], 'theano.tensor.nnet'),
@@ -218,6 +221,7 @@ def test_bad_options_stop_with_a_clear_message(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.nobackend
 def test_help_says_which_backend_runs(capsys):
     with pytest.raises(SystemExit) as info:
         demo.main(['--help'])
@@ -228,6 +232,7 @@ def test_help_says_which_backend_runs(capsys):
         assert word in text
 
 
+@pytest.mark.nobackend
 def test_train_checks_its_arguments_before_building_anything():
     with pytest.raises(ValueError, match="setting: expected one of none, l2"):
         demo.train('dropout', data=None)
@@ -336,6 +341,7 @@ def test_out_is_created_before_training(tmp_path, monkeypatch):
     assert out.is_dir() and not list(out.iterdir())
 
 
+@pytest.mark.nobackend
 def test_phase_reports_each_slow_step_and_its_time():
     stream = io.StringIO()      # not a terminal: a line at start and at end
     with _training._phase('compiling l2', stream=stream):
@@ -359,6 +365,7 @@ class _Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.nobackend
 def test_phase_ticks_on_a_terminal():
     import time
     stream = _Terminal()
@@ -369,6 +376,7 @@ def test_phase_ticks_on_a_terminal():
     assert re.search(r'\rcompiling l1 \.\.\. 1\.\d s\n$', text)
 
 
+@pytest.mark.nobackend
 def test_table_of_given_results_in_full():
     """format_table on results made here: every cell, formatted exactly."""
     none = demo.Result('none', 0.98765, 0.9, None, np.array([3.0, 4.0, 0.0]),
@@ -382,6 +390,7 @@ def test_table_of_given_results_in_full():
         'l1_proximal      50.0%     12.3%   0.0001         1.00  75.0%']
 
 
+@pytest.mark.nobackend
 def test_table_prints_non_finite_numbers_in_lower_case():
     """nan and inf print in lower case, as Python prints them, in every
     column: a diverged run (nan weights, an inf penalty), accuracies over no
@@ -402,6 +411,7 @@ def test_table_prints_non_finite_numbers_in_lower_case():
         'l1          100.0%     50.0%      nan         0.00   nan%']
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('argv, message', [
     (['--backend', 'pytensor'],
      "--backend pytensor: the demo builds its network from Lasagne's layers, "
@@ -428,6 +438,7 @@ def test_bad_options_messages_in_full(argv, message, capsys):
         'python -m lasagne_reg.demo: error: ' + message
 
 
+@pytest.mark.nobackend
 def test_report_functions_messages_in_full():
     one = demo.Result('l2', 1, 1, 0.5, np.ones(2), [1.0])
     for report, error, args, message in (

@@ -15,6 +15,8 @@ from lasagne_reg import _graph
 from lasagne_reg import regularization as reg
 from tests._support import DuckLayer, Recorder, np_l2, values
 
+pytestmark = [pytest.mark.core]
+
 # -- walking protocol graphs ------------------------------------------------
 
 class Node:
@@ -52,6 +54,7 @@ def _walk_lasagne(L, outputs, nodes):
     return order
 
 
+@pytest.mark.nobackend
 def test_all_layers_inputs_first_each_once():
     # in -> a, in -> b, c = merge(a, b, None), d = merge(c, a); outputs d, b
     inp, a, b, c, d = (Node(n) for n in 'in a b c d'.split())
@@ -62,6 +65,7 @@ def test_all_layers_inputs_first_each_once():
     assert _graph.all_layers([]) == []
 
 
+@pytest.mark.nobackend
 def test_all_layers_stops_at_cycles():
     a, b = Node('a'), Node('b')
     a.inputs, b.inputs = [b], [a]

@@ -11,6 +11,7 @@ import collections
 import importlib
 import pickle
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -19,6 +20,8 @@ import pytest
 from lasagne_reg import _kernels
 from lasagne_reg import regularization as reg
 from tests._support import BACKEND, run_python
+
+pytestmark = [pytest.mark.core]
 
 # (id, mode): the modes of the backend under test; 'py' is the pure-Python
 # linker (perform), the others compile
@@ -249,6 +252,7 @@ FRESH_VIEWS = [
 ]
 
 
+@pytest.mark.slow
 def test_c_code_compiled_fresh_matches_numpy(bk, tmp_path):
     import os
     name = bk.name.upper() + '_FLAGS'
@@ -312,6 +316,7 @@ if 'numba' in MODE_IDS:      # collected on PyTensor only: nothing skipped
                 bk.function([], expr, mode='NUMBA')()
 
 
+    @pytest.mark.slow
     def test_numba_cache_key_follows_the_kernels_code(bk, monkeypatch):
         # PyTensor finds our compiled function on disk by the Op's props and
         # the number we give it: a fixed number served an old one-thread
@@ -488,7 +493,17 @@ def test_r_op_without_an_eval_point_is_none(bk):
 # Theano 1.0.5's hessian is a scan, which runs on Python 3.11 and numpy 2
 # only under lasagne_reg.compat (the root conftest installs it; see
 # docs/backends.rst and tests/test_compat_shims.py for what it takes).
-@pytest.mark.parametrize('mode_id', MODE_IDS)
+# Aesara 2.9.4 on Python 3.12+: its Cython scan loop does not compile there,
+# and Aesara does not fall back to its Python loop, so a scan in C mode fails
+# (docs/backends.rst); strict, so that the day it works this says so
+AESARA_SCAN_C = BACKEND == 'aesara' and sys.version_info >= (3, 12)
+
+
+@pytest.mark.parametrize('mode_id', [
+    pytest.param(m, marks=pytest.mark.xfail(
+        AESARA_SCAN_C and m == 'c', strict=True,
+        reason="Aesara's C scan loop does not compile on Python 3.12+"))
+    for m in MODE_IDS])
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_hessian(bk, mode_id, dtype):
     x = vector(bk, dtype)

@@ -19,6 +19,8 @@ from lasagne_reg._kernels import _onepass
 from tests._support import BACKEND, last_json, run_python
 from tests.test_kernels import matrix, vector
 
+pytestmark = [pytest.mark.core]
+
 C_MODE = {'theano': 'FAST_RUN', 'aesara': 'FAST_RUN'}.get(BACKEND)
 THREADS = ['1', '2', '3', '7']
 
@@ -229,6 +231,7 @@ if BACKEND == 'pytensor':      # collected on PyTensor only: nothing skipped
     """
 
 
+    @pytest.mark.slow
     def test_numba_kernel_runs_from_pytensors_disk_cache(tmp_path):
         # The first process compiles and caches the graph function, the second
         # loads it: its parallel loop and thread-count calls need Numba's

@@ -10,6 +10,8 @@ import pytest
 
 from lasagne_reg import _ops
 
+pytestmark = [pytest.mark.core]
+
 
 def _leaves(var, terms):
     """How many of `terms` (by identity) the expression `var` contains."""
@@ -149,6 +151,7 @@ def test_numeric_reduction_of_integers_is_float(dtype):
     assert value.dtype == (np.float32 if dtype == 'float32' else np.float64)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('n, sizes', [(1, [1]), (31, [31]), (32, [16, 16]),
                                       (33, [17, 16]), (62, [31, 31]),
                                       (63, [21, 21, 21]),

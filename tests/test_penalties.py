@@ -10,6 +10,8 @@ import lasagne_reg
 from lasagne_reg import _graph, group_lasso, l1_l2, orthogonality, regularize_activity
 from lasagne_reg import regularization as reg
 
+pytestmark = [pytest.mark.core]
+
 RTOL = {'float32': 1e-5, 'float64': 1e-10}
 
 
@@ -65,6 +67,7 @@ def test_l1_l2_keeps_float32_whatever_the_coefficients(bk, floatX):
     np.testing.assert_allclose(f()[2], 3.0, rtol=1e-6)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('kwargs, error, match', [
     (dict(l1=-0.1), ValueError, 'l1: expected a non-negative'),
     (dict(l2=float('nan')), ValueError, 'l2: expected a finite'),
@@ -77,6 +80,7 @@ def test_l1_l2_rejects_bad_coefficients(kwargs, error, match):
         l1_l2(np.ones(3), **kwargs)
 
 
+@pytest.mark.nobackend
 def test_new_penalties_reject_non_tensors():
     for penalty in (l1_l2, group_lasso, orthogonality):
         with pytest.raises(TypeError, match='x: expected'):
@@ -392,6 +396,7 @@ def test_activity_validates_its_arguments(bk):
         regularize_activity([[1.0, 2.0]], reg.l2)
 
 
+@pytest.mark.nobackend
 def test_package_exports_the_new_penalties():
     for name in ('l1_l2', 'group_lasso', 'orthogonality',
                  'regularize_activity'):

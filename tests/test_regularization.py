@@ -20,6 +20,8 @@ import lasagne_reg
 from lasagne_reg import regularization as reg
 from tests._support import DuckLayer, Recorder, lasagne_mlp, np_l1, np_l2, values
 
+pytestmark = [pytest.mark.core]
+
 RTOL = {'float16': 2e-2, 'float32': 1e-5, 'float64': 1e-10}
 
 
@@ -41,6 +43,7 @@ def equal_graphs(a, b):
 
 # -- the surface ------------------------------------------------------------
 
+@pytest.mark.nobackend
 def test_star_import_gives_exactly_lasagnes_names():
     namespace = {}
     exec('from lasagne_reg.regularization import *', namespace)
@@ -67,6 +70,7 @@ def test_signatures_match_lasagne(name):
         assert q.default == p.default
 
 
+@pytest.mark.nobackend
 def test_default_tags_cannot_be_changed_by_a_caller():
     default = inspect.signature(reg.regularize_network_params) \
         .parameters['tags'].default
@@ -167,6 +171,7 @@ def test_apply_penalty_on_numpy(bk):
     assert reg.apply_penalty(arrays[0], reg.l2) == 5.0
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('empty', [[], (), iter([])])
 def test_apply_penalty_on_nothing_is_zero(empty):
     result = reg.apply_penalty(empty, reg.l2)
@@ -674,6 +679,7 @@ def _raises(error, message):
     return pytest.raises(error, match='^%s$' % re.escape(message))
 
 
+@pytest.mark.nobackend
 def test_default_tags_refuse_changes_and_copy_as_a_plain_dict():
     default = inspect.signature(reg.regularize_layer_params) \
         .parameters['tags'].default
@@ -717,6 +723,7 @@ def test_a_penalty_that_does_not_reduce_names_itself_and_the_tensor(bk):
         reg.apply_penalty([W], columns)
 
 
+@pytest.mark.nobackend
 def test_apply_penalty_message_for_what_is_not_a_tensor():
     with _raises(TypeError, "tensor_or_tensors: expected a tensor, a numpy "
                             "array, or an iterable of them, got int 3"):

@@ -64,6 +64,7 @@ def test_breakdown_of_an_empty_selection_is_empty(duck_mlp):
     assert penalty_breakdown(duck_mlp, reg.l2, tags={'nothing': True}) == {}
 
 
+@pytest.mark.nobackend
 def test_breakdown_default_tags_is_the_shared_read_only_one():
     default = inspect.signature(penalty_breakdown).parameters['tags'].default
     assert default is reg._REGULARIZABLE
@@ -203,12 +204,14 @@ def test_table_of_a_lasagne_network_with_named_layers(bk, L, merge_net):
     assert abs(sum(shares) - 100) < 0.3
 
 
+@pytest.mark.nobackend
 def test_package_exports_the_report():
     for name in ('penalty_breakdown', 'format_breakdown'):
         assert name in lasagne_reg.__all__
         assert getattr(lasagne_reg, name).__doc__
 
 
+@pytest.mark.nobackend
 def test_table_helper_aligns_text_left_and_numbers_right():
     # the layout the demo prints: one text column, a rule under the header
     from lasagne_reg.report import _table
@@ -255,12 +258,14 @@ def test_table_error_messages_in_full(bk):
         "breakdown[0]: expected a real scalar penalty, got str 'one'")
 
 
+@pytest.mark.nobackend
 def test_breakdown_errors_name_the_layer_argument():
     with pytest.raises(TypeError) as info:
         penalty_breakdown(None, reg.l2)
     assert str(info.value).startswith('layer: expected a layer')
 
 
+@pytest.mark.nobackend
 def test_table_of_keys_that_are_not_variables():
     """Any hashable key: no name shows '-', no shape '?', a tuple shape."""
     class Duck:

@@ -312,6 +312,7 @@ def test_bad_updates_params_and_tags_are_named(bk, transform, argname):
         transform(p.updates, [p.W], tags=['regularizable'], **kw)
 
 
+@pytest.mark.nobackend
 def test_package_exports_the_transforms():
     for name in ('decoupled_weight_decay', 'l1_proximal'):
         assert name in lasagne_reg.__all__

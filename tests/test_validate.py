@@ -55,6 +55,7 @@ def test_apply_penalty_penalty_must_be_callable(bk, penalty):
         reg.apply_penalty([bk.shared(np.ones(2))], penalty)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('length, shown', [
     # a repr of up to 60 characters is shown whole
     (58, "str '" + 'x' * 58 + "'"),
@@ -82,6 +83,7 @@ def test_tags_must_be_a_mapping_of_strings(net, helper, tags, message):
         helper(net, penalty=reg.l2, tags=tags)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('layers, shown', [
     ([1, 2], 'list [1, 2]'), (None, 'NoneType None'),
     ('layer', "str 'layer'"), (3.0, 'float 3.0')])
@@ -164,6 +166,7 @@ def test_a_symbolic_coefficient_that_is_no_tensor_is_a_clear_error(bk, net):
         l1_l2(np.ones(2), l1=state)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('kwargs, error, message', [
     (dict(l1=-0.1), ValueError,
      'l1: expected a non-negative number, got -0.1 (a negative coefficient '
@@ -189,6 +192,7 @@ def test_a_symbolic_coefficient_argument_must_be_scalar(bk):
         l1_l2(np.ones(2), l2=bk.shared(np.ones((2, 2))))
 
 
+@pytest.mark.nobackend
 def test_a_zero_coefficient_switches_a_penalty_off():
     x = np.array([1.0, -2.0, 3.0])
     np.testing.assert_allclose(l1_l2(x, l1=0, l2=0.5), 0.5 * 14.0)
@@ -206,6 +210,7 @@ def test_a_penalty_that_returns_no_scalar_fails_when_built(net, helper):
         helper(net, penalty=lambda w: w ** 2)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('result', [[1.0, 2.0], (1.0, 2.0)])
 def test_a_penalty_that_returns_a_list_fails(result):
     with pytest.raises(ValueError, match=exactly(
@@ -215,6 +220,7 @@ def test_a_penalty_that_returns_a_list_fails(result):
         reg.apply_penalty([np.ones(3)], lambda x: result)
 
 
+@pytest.mark.nobackend
 def test_a_penalty_object_is_named_by_its_class():
     class Squares:
         def __call__(self, x):
@@ -261,6 +267,7 @@ def test_a_tag_given_as_keyword_says_tags_go_in_tags(net, helper):
         helper(net, penalty=reg.l2, regularisable=True)
 
 
+@pytest.mark.nobackend
 def test_keywords_a_penalty_takes_reach_it_and_the_others_are_errors():
     def scaled(x, scale=1.0):
         return scale * (x ** 2).sum()
@@ -352,6 +359,7 @@ def test_mixing_backends_names_what_is_mixed(bk, n_own, shown):
         reg.apply_penalty(own[:1] + foreign + own[1:], reg.l2)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('helper', [reg.regularize_network_params,
                                     reg.regularize_layer_params])
 @pytest.mark.parametrize('layer, message', [
@@ -381,6 +389,7 @@ class Opaque:
         return '<opaque>'
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('value, message', [
     (None, 'NoneType None'),
     ('W', "str 'W'"),
@@ -396,6 +405,7 @@ def test_apply_penalty_rejects_non_tensors(value, message):
         reg.apply_penalty(value, reg.l2)
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('value, shown', [
     (None, 'NoneType None'), ('W', "str 'W'"), ([1.0, 2.0], 'list [1.0, 2.0]')])
 def test_penalties_reject_non_tensors(value, shown):
