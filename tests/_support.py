@@ -141,3 +141,26 @@ def fresh_env(directory, inherit=True):
             % sysconfig.get_paths()['purelib'])
     import types
     return types.SimpleNamespace(python=python, site=site)
+
+
+#: The columns of a row of the Makefile's stack table.
+TABLE_COLUMNS = ('python', 'requirements', 'backend', 'tests', 'options',
+                 'flags')
+
+
+def table_stacks():
+    """The Makefile's stack table: {name: {column: text}} in its order
+    (:data:`TABLE_COLUMNS`; requirements and options as lists of words)."""
+    rows = {}
+    with open(os.path.join(ROOT, 'Makefile')) as f:
+        for line in f:
+            if not line.startswith('$(call row,'):
+                continue
+            fields = [cell.strip() for cell in
+                      line.strip()[len('$(call row,'):-1].split(',')]
+            assert len(fields) == 1 + len(TABLE_COLUMNS), line
+            row = dict(zip(TABLE_COLUMNS, fields[1:]))
+            for column in ('requirements', 'options'):
+                row[column] = row[column].split()
+            rows[fields[0]] = row
+    return rows

@@ -10,9 +10,12 @@ tools/equivalent_mutants.toml are still in the source; the table adds up.
 import ast
 import importlib.util
 import os
-import sys
 
 import pytest
+
+from tests._support import table_stacks
+
+pytestmark = [pytest.mark.nobackend]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -215,24 +218,23 @@ def test_tests_deselected_on_mutmuts_copy_exist_and_say_why():
         assert len(reason) > 20
 
 
-def test_modules_of_another_stack_name_a_make_target_that_measures_them():
-    with open(os.path.join(ROOT, 'Makefile')) as f:
-        makefile = f.read()
-    for module, (_needs, here, target) in mutation.ELSEWHERE.items():
+def test_modules_of_another_stack_are_measured_on_a_stack_of_the_table():
+    stacks = table_stacks()
+    for module, (stack, why) in mutation.ELSEWHERE.items():
         assert module in mutation.modules(), module
-        assert mutation.runs_here(module) == here
-        name = target.split()[-1]
-        assert '\n%s:' % name in makefile, target
-        assert module in makefile.split('\n%s:' % name)[1].split('\n\n')[0]
+        assert stack in stacks and stack != mutation.DEFAULT_STACK, module
+        assert mutation.runs_here(module, stack)
+        assert not mutation.runs_here(module)
+        assert len(why) > 20
     assert mutation.runs_here('lasagne_reg/_ops.py')
+    assert not mutation.runs_here('lasagne_reg/_ops.py', 'numpy2')
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason='checks the refusal '
-                    'on Python 3.11, where _py312 does not run')
 def test_a_module_of_another_stack_is_refused_by_name(capsys):
     with pytest.raises(SystemExit) as raised:
-        mutation.main(['--module', 'lasagne_reg/compat/_py312.py'])
+        mutation.main(['--module', 'lasagne_reg/compat/_numpy2.py'])
     assert raised.value.code == 2
     err = capsys.readouterr().err
-    assert 'lasagne_reg/compat/_py312.py needs Python 3.12+' in err
-    assert 'make mutation-py312' in err
+    assert ('lasagne_reg/compat/_numpy2.py is measured on the numpy2 stack '
+            '(its patches are applied on numpy 2 only): make mutation '
+            'STACK=numpy2') in err

@@ -1,9 +1,11 @@
-"""make mutation: mutation testing of lasagne_reg on the Theano stack (mutmut).
+"""make mutation: mutation testing of lasagne_reg on a Theano stack (mutmut).
 
-Usage (in .venv-mutation, which ``make mutation`` builds)::
+Usage (in .venv-mutation-STACK, which ``make mutation STACK=...`` builds: a
+stack of the Makefile's table plus mutmut; STACK is theano by default)::
 
     python tools/mutation.py                      # every module, then the table
     python tools/mutation.py --module lasagne_reg/report.py [--module ...]
+    python tools/mutation.py --stack numpy2       # the modules measured there
     python tools/mutation.py --smoke              # one small module, seconds
     python tools/mutation.py --table              # the table of the last run
 
@@ -17,10 +19,10 @@ files that judge the mutant's module (:data:`TESTS`; tools/mutation_plugin.py
 does it in the worker), the module's own test file first: mutmut stops at
 the first failing test.
 
-Everything happens in a copy of the checkout under .cache/mutation/
-(ignored): the source tree itself is never mutated. Theano compiles into
-the checkout's .cache/theano, as ``make test`` does (THEANO_FLAGS from the
-environment win).
+Everything happens in a copy of the checkout under .cache/mutation-STACK/
+(ignored): the source tree itself is never mutated. Theano compiles where
+THEANO_FLAGS says (make mutation: .cache/mutation-STACK.theano), else into
+the same directory.
 
 The table: per module, the mutants in scope and how each ended: killed (a
 test failed), timeout (the tests ran past mutmut's CPU limit: the mutant made
@@ -115,19 +117,28 @@ NOT_MUTATED = {
         '(tests/test_kernels.py in .venv-pytensor)',
 }
 
-#: Modules whose code runs on another stack than .venv-mutation's (Python
-#: 3.11, numpy 1.23.5), and the make target that measures them there: a
-#: run on the wrong stack would count mutants of code that never ran.
-#: module: (what it needs, whether this interpreter has it, make target)
+#: The stack that measures each module, where it is not theano (Python
+#: 3.11, numpy 1.23.5): its code runs only there, and a run on another stack
+#: would count mutants of code that never ran. module: (stack, why)
 ELSEWHERE = {
     'lasagne_reg/compat/_py312.py': (
-        'Python 3.12+', sys.version_info >= (3, 12), 'make mutation-py312'),
+        'py312', 'its stand-ins are served on Python 3.12+ only'),
+    'lasagne_reg/compat/_numpy2.py': (
+        'numpy2', 'its patches are applied on numpy 2 only'),
+    'lasagne_reg/compat/_cops.py': (
+        'numpy2', 'its patches are applied on numpy 2 only'),
 }
+DEFAULT_STACK = 'theano'
 
 
-def runs_here(module):
-    """False for a module of ELSEWHERE that this interpreter cannot run."""
-    return module not in ELSEWHERE or ELSEWHERE[module][1]
+def stack_of(module):
+    """The stack of the Makefile's table that measures `module`."""
+    return ELSEWHERE.get(module, (DEFAULT_STACK,))[0]
+
+
+def runs_here(module, stack=DEFAULT_STACK):
+    """True if `module` is measured on `stack`."""
+    return stack_of(module) == stack
 
 
 #: --smoke: one small pure-Python module and the tests of it that compile
@@ -232,19 +243,18 @@ def prepare(work, selected, selection):
     return {dotted(m): tests_for(m) for m in selected}
 
 
-def environment(test_map):
+def environment(test_map, work):
     env = dict(os.environ)
     env['LASAGNE_REG_TEST_BACKEND'] = 'theano'
     env.pop('LASAGNE_REG_BACKEND', None)
     env['LASAGNE_REG_MUTATION_TESTS'] = json.dumps(test_map)
     flags = env.get('THEANO_FLAGS', '')
     if 'base_compiledir' not in flags and 'compiledir' not in flags:
-        cache = 'base_compiledir=' + os.path.join(ROOT, '.cache', 'theano')
+        # beside the copy, which each run makes afresh: the cache stays warm
+        cache = 'base_compiledir=' + work.rstrip(os.sep) + '.theano'
+
         env['THEANO_FLAGS'] = ','.join(f for f in (cache, flags) if f)
     env['PYTHONDONTWRITEBYTECODE'] = '1'
-    # the numpy-2 tests' reference (Theano on numpy 1.23.5): this virtualenv,
-    # which has those pins; the copy under .cache/mutation has no .venv
-    env.setdefault('LASAGNE_REG_REFERENCE_PYTHON', sys.executable)
     return env
 
 
@@ -480,28 +490,36 @@ def main(argv=None):
                         help='print the table of the last run, run nothing')
     parser.add_argument('--jobs', type=int, default=2,
                         help='mutants tested at once (default 2)')
+    parser.add_argument('--stack', default=DEFAULT_STACK,
+                        help='the stack of the Makefile\'s table this '
+                             'virtualenv has (default %s): a full run '
+                             'mutates the modules measured there'
+                             % DEFAULT_STACK)
     parser.add_argument('--work', default=None, metavar='DIR',
                         help='where the copy is mutated (default '
-                             '.cache/mutation, or .cache/mutation-smoke)')
+                             '.cache/mutation-STACK, or .cache/mutation-smoke)')
     parser.add_argument('--fail-under', type=float, default=None,
                         metavar='PERCENT',
                         help='exit 1 if a module scores below this')
     args = parser.parse_args(argv)
 
     work = args.work or os.path.join(
-        ROOT, '.cache', 'mutation-smoke' if args.smoke else 'mutation')
+        ROOT, '.cache', 'mutation-smoke' if args.smoke
+        else 'mutation-' + args.stack)
     everything = modules()
     if args.smoke:
         selected, selection = [SMOKE_MODULE], SMOKE_TESTS
     else:
         selected = args.module or [m for m in everything
-                                   if m not in NOT_MUTATED and runs_here(m)]
+                                   if m not in NOT_MUTATED
+                                   and runs_here(m, args.stack)]
         unknown = [m for m in selected if m not in everything]
         if unknown:
             parser.error('not a module of %s: %s'
                          % (PACKAGE, ', '.join(unknown)))
-        wrong = ['%s needs %s (%s)' % (m, ELSEWHERE[m][0], ELSEWHERE[m][2])
-                 for m in selected if not runs_here(m)]
+        wrong = ['%s is measured on the %s stack (%s): make mutation STACK=%s'
+                 % (m, stack_of(m), ELSEWHERE[m][1], stack_of(m))
+                 for m in selected if not runs_here(m, args.stack)]
         if wrong:
             parser.error('not on this stack: ' + '; '.join(wrong))
         selection = []
@@ -525,8 +543,8 @@ def main(argv=None):
         print('mutmut: %d module(s), tests %s; log in %s'
               % (len(selected), ' '.join(selection),
                  os.path.relpath(log_path, ROOT)), flush=True)
-        rc = run_mutmut(work, patterns, args.jobs, environment(test_map),
-                        log_path)
+        rc = run_mutmut(work, patterns, args.jobs,
+                        environment(test_map, work), log_path)
         if rc != 0:
             with open(log_path, errors='replace') as f:
                 sys.stdout.write(f.read()[-4000:])
@@ -546,9 +564,10 @@ def main(argv=None):
     for m in NOT_MUTATED:
         if not args.smoke and not args.module:
             print('not mutated: %s (%s)' % (m, NOT_MUTATED[m]))
-    for m, (needs, here, target) in ELSEWHERE.items():
-        if not here and not args.smoke and not args.module:
-            print('measured elsewhere: %s needs %s (%s)' % (m, needs, target))
+    for m, (stack, why) in ELSEWHERE.items():
+        if stack != args.stack and not args.smoke and not args.module:
+            print('measured on the %s stack: %s (%s; make mutation STACK=%s)'
+                  % (stack, m, why, stack))
     for m, patterns in SCOPE.items():
         if m in selected:
             print('%s: only %s' % (m, ', '.join(p[2:] if p.startswith('x_')
