@@ -3,13 +3,12 @@ computed on numpy 1.23.5.
 
 Every graph of tests/_cops_corpus.py is compiled with the C linker and
 compared (dtype, shape and every byte) with numpy computed independently,
-and with the same graph evaluated by the numpy-1.23.5 interpreter in a
-subprocess: LASAGNE_REG_REFERENCE_PYTHON, by default the checkout's
-.venv/bin/python (``make .venv/.installed``). A missing reference fails the
-run; it is never skipped.
+and with the same graph as Theano on numpy 1.23.5 evaluates it: the theano
+stack's results, checked in as tests/data/cops_numpy1.json (``make
+reference-data``; tests/_reference.py says when it is stale). On numpy
+1.23.5 the second comparison checks the reference itself.
 """
 import inspect
-import os
 import warnings
 
 import numpy as np
@@ -17,10 +16,9 @@ import pytest
 
 from lasagne_reg.compat import _cops, _patch, _shims
 from tests import _cops_corpus as corpus
-from tests._compat_support import ROOT, reference_python
-from tests._support import last_json, run_python
+from tests import _reference
 
-pytestmark = pytest.mark.lasagne
+pytestmark = [pytest.mark.lasagne, pytest.mark.compat]
 
 NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 
@@ -45,15 +43,10 @@ _SUMS = {'conv2d_valid', 'conv2d_full', 'conv2d_valid_shapes'}
 
 @pytest.fixture(scope='module')
 def reference():
-    """The corpus evaluated by Theano on numpy 1.23.5."""
-    # the reference keeps its own compile cache (a numpy-1 one)
-    result = last_json(run_python(
-        '-m', 'tests._cops_corpus', *[case.name for case in corpus.CASES],
-        python=reference_python(),
-        env={'THEANO_FLAGS': 'base_compiledir=%s' % os.path.join(
-            ROOT, '.cache', 'theano')}))
-    assert result['numpy'] == '1.23.5', result['numpy']
-    return result['results']
+    """The corpus as Theano on numpy 1.23.5 evaluates it (checked in)."""
+    record = _reference.load('cops_numpy1.json')
+    assert record['stack']['numpy'] == '1.23.5', record['stack']
+    return record['results']
 
 
 def _decode(encoded):
@@ -67,6 +60,7 @@ def ours():
     return corpus.evaluate([case.name for case in corpus.CASES])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('case', corpus.CASES, ids=lambda c: c.name)
 def test_case_matches_numpy(case, ours):
     outputs = [_decode(e) for e in ours[case.name]['outputs']]
@@ -90,8 +84,10 @@ def test_case_matches_numpy(case, ours):
             np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('case', corpus.CASES, ids=lambda c: c.name)
 def test_case_matches_theano_on_numpy_1(case, ours, reference):
+    assert case.name in reference, _reference.REGENERATE
     assert case.op in ours[case.name]['ops'], ours[case.name]['ops']
     assert ours[case.name]['ops'] == reference[case.name]['ops']
     assert ours[case.name]['outputs'] == reference[case.name]['outputs']
