@@ -4,9 +4,11 @@ The sdist must carry what its own tests need; the long description (the
 README on the package index) must not link to paths that exist only in the
 repository; the examples a newcomer copies into a script must run as one.
 """
+import importlib.metadata
 import importlib.util
 import os
 import re
+import subprocess
 import tarfile
 
 import pytest
@@ -25,6 +27,7 @@ def _setup_module():
     return module
 
 
+@pytest.mark.nobackend
 def test_readme_links_name_files_on_the_package_index():
     """The package index has no repository to resolve relative links in,
     and the project has no confirmed home to link to: they become text."""
@@ -40,6 +43,7 @@ def test_readme_links_name_files_on_the_package_index():
         assert '<docs/backends.rst>`_' in f.read()
 
 
+@pytest.mark.nobackend
 def test_no_unconfirmed_address_is_shipped():
     with open(os.path.join(ROOT, 'setup.py')) as f:
         source = f.read()
@@ -47,6 +51,7 @@ def test_no_unconfirmed_address_is_shipped():
     assert not hasattr(_setup_module(), 'URL')
 
 
+@pytest.mark.nobackend
 def test_unlinked_leaves_urls_and_plain_text_alone():
     setup = _setup_module()
     text = ('`a <docs/a.rst>`_ `b <https://example.org/b>`_ '
@@ -58,16 +63,28 @@ def test_unlinked_leaves_urls_and_plain_text_alone():
         'e.rst')
 
 
-def test_the_sdist_carries_what_its_tests_need(tmp_path):
+@pytest.fixture(scope='module')
+def sdist(tmp_path_factory):
+    """The source distribution, built from this checkout and unpacked:
+    (the archive's member names, the unpacked directory)."""
+    where = tmp_path_factory.mktemp('sdist')
     proc = run_python('setup.py', '-q', 'egg_info', '--egg-base',
-                      str(tmp_path), 'sdist', '--dist-dir', str(tmp_path),
+                      str(where), 'sdist', '--dist-dir', str(where),
                       timeout=300)
     assert proc.returncode == 0, proc.stderr
-    [archive] = [p for p in os.listdir(str(tmp_path))
-                 if p.endswith('.tar.gz')]
-    with tarfile.open(str(tmp_path / archive)) as tar:
+    [archive] = [p for p in os.listdir(str(where)) if p.endswith('.tar.gz')]
+    with tarfile.open(str(where / archive)) as tar:
         names = {name.split('/', 1)[1] for name in tar.getnames()
                  if '/' in name}
+        tar.extractall(str(where / 'unpacked'), filter='data')
+    [top] = os.listdir(str(where / 'unpacked'))
+    return names, where / 'unpacked' / top
+
+
+@pytest.mark.nobackend
+@pytest.mark.slow
+def test_the_sdist_carries_what_its_tests_need(sdist):
+    names, _ = sdist
     needed = ['setup.py', 'MANIFEST.in', 'README.rst', 'LICENSE',
               'CHANGELOG.rst', 'Makefile', 'conftest.py', 'pytest.ini',
               'tests/__init__.py', 'tests/conftest.py', 'tests/_support.py',
@@ -75,13 +92,92 @@ def test_the_sdist_carries_what_its_tests_need(tmp_path):
               'docs/_static/custom.css', 'docs/_static/lasagne_reg_demo.png',
               'requirements/theano.txt', 'requirements/demo.txt',
               'requirements/test.txt', 'lasagne_reg/demo/__init__.py',
-              'lasagne_reg/demo/__main__.py']
+              'lasagne_reg/demo/__main__.py', 'tools/find-python',
+              'tools/mutation.py', '.ci/run']
     for name in needed:
         assert name in names, name
-    tests_here = {'tests/' + f for f in os.listdir(os.path.join(ROOT, 'tests'))
-                  if f.endswith('.py')}
-    assert tests_here <= names
+    here = set()
+    for top in ('tests', 'tools'):
+        for folder, dirs, files in os.walk(os.path.join(ROOT, top)):
+            dirs[:] = [d for d in dirs if d != '__pycache__']
+            here |= {os.path.relpath(os.path.join(folder, f), ROOT)
+                     for f in files}
+    assert here <= names, sorted(here - names)
     assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
+
+
+def _sdist_pytest(directory, backend, *args):
+    """pytest in the unpacked sdist, in a fresh interpreter of this
+    virtualenv that imports the sdist's own lasagne_reg, not this checkout's
+    (no PYTHONPATH: the working directory comes first on sys.path)."""
+    env = {'PYTHONPATH': None, 'LASAGNE_REG_TEST_BACKEND': backend,
+           'PYTHONDONTWRITEBYTECODE': '1'}
+    proc = run_python('-m', 'pytest', '-p', 'no:cacheprovider', *args,
+                      env=env, cwd=directory, timeout=900)
+    return proc
+
+
+def _collected(proc):
+    match = re.search(r'^(\d+)(?:/\d+)? tests? collected', proc.stdout, re.M)
+    assert match, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return int(match.group(1))
+
+
+@pytest.mark.nobackend
+@pytest.mark.slow
+def test_the_sdist_tests_itself(sdist):
+    # what README.rst tells a user of the sdist to do: install its
+    # requirements files (this virtualenv, the theano stack, has exactly
+    # their pins), then run pytest in its folder; every test collects
+    # there, as in the checkout, and tests pass
+    names, directory = sdist
+    with open(os.path.join(ROOT, 'README.rst')) as f:
+        readme = f.read()
+    step = re.search(r'From a source distribution.*?``pip install ([^`]*)``',
+                     readme, re.S)
+    assert step, 'README.rst: no pip install step for the sdist'
+    files = re.findall(r'-r (\S+)', step.group(1))
+    assert 'requirements/theano.txt' in files
+    for name in files:
+        assert name in names, name
+        for pin in _pins(directory / name):
+            assert importlib.metadata.version(pin[0]) == pin[1], pin
+    probe = run_python(code='import lasagne_reg, os; '
+                       'print(os.path.dirname(lasagne_reg.__file__))',
+                       env={'PYTHONPATH': None}, cwd=directory)
+    assert probe.stdout.strip() == str(directory / 'lasagne_reg'), probe
+    there = _sdist_pytest(directory, 'theano', '--collect-only', '-q')
+    assert there.returncode == 0, there.stdout[-3000:] + there.stderr[-3000:]
+    here = run_python('-m', 'pytest', '-p', 'no:cacheprovider',
+                      '--collect-only', '-q',
+                      env={'LASAGNE_REG_TEST_BACKEND': 'theano'})
+    assert _collected(there) == _collected(here) > 500
+    for backend, selection in (
+            ('none', ['-m', 'nobackend and not slow']),
+            ('theano', ['-m', 'core and not slow and not nobackend',
+                        'tests/test_regularization.py'])):
+        proc = _sdist_pytest(directory, backend, '-q', *selection)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        assert re.search(r'^\d+ passed', proc.stdout.splitlines()[-1]), \
+            proc.stdout[-500:]
+    make = subprocess.run(['make', '-n', 'check', 'test'], cwd=directory,
+                          capture_output=True, text=True, timeout=120)
+    assert make.returncode == 0, make.stderr
+    assert 'pytest' in make.stdout
+
+
+def _pins(path):
+    """(name, version) of each ``name==version`` line of a requirements
+    file, following its ``-r`` includes."""
+    found = []
+    for line in path.read_text().splitlines():
+        line = line.split('#')[0].strip()
+        if line.startswith('-r '):
+            found += _pins(path.parent / line[3:].strip())
+        elif '==' in line:
+            name, version = line.split('==')
+            found.append((name.strip(), version.strip()))
+    return found
 
 
 def _examples(text):
@@ -96,6 +192,7 @@ def _run_script(code, tmp_path):
     return run_python(str(script), cwd=tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.lasagne
 @pytest.mark.parametrize('where', ['api', 'index', 'README'])
 def test_the_first_example_a_newcomer_copies_runs_as_a_script(where,
