@@ -411,9 +411,13 @@ def test_penalties_reject_non_tensors(value, shown):
                     'dimension(s) (expected -2 <= axis < 2)'),
     (-3, ValueError, 'axis: -3 is out of range for a tensor with 2 '
                      'dimension(s) (expected -2 <= axis < 2)'),
-    (1.0, TypeError, 'axis: expected an int, got float 1.0'),
-    (True, TypeError, 'axis: expected an int, got bool True'),
-    (None, TypeError, 'axis: expected an int, got NoneType None'),
+    (1.0, TypeError, 'axis: expected an int or a tuple of ints, got float '
+                     '1.0'),
+    (True, TypeError, 'axis: expected an int or a tuple of ints, got bool '
+                      'True'),
+    (None, TypeError, 'axis: expected an int or a tuple of ints, got '
+                      'NoneType None'),
+    ((0, True), TypeError, 'axis: expected an int, got bool True'),
 ])
 def test_an_axis_must_be_an_int_in_range(bk, axis, error, message):
     for x in (np.ones((2, 3)), bk.shared(np.ones((2, 3)))):
