@@ -17,7 +17,14 @@ from .regularization import (
     regularize_network_params,
 )
 from .report import format_breakdown, penalty_breakdown
-from .updates import decoupled_weight_decay, l1_proximal
+from .updates import (
+    PrecisionWarning,
+    decay_params,
+    decoupled_weight_decay,
+    group_lasso_proximal,
+    l1_proximal,
+    max_norm,
+)
 
 __version__ = '0.1.0'
 
@@ -34,8 +41,12 @@ __all__ = [
     'group_lasso',
     'orthogonality',
     'regularize_activity',
+    'decay_params',
     'decoupled_weight_decay',
     'l1_proximal',
+    'max_norm',
+    'group_lasso_proximal',
+    'PrecisionWarning',
     'penalty_breakdown',
     'format_breakdown',
 ]
