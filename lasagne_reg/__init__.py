@@ -16,7 +16,7 @@ from .regularization import (
     regularize_layer_params_weighted,
     regularize_network_params,
 )
-from .report import format_breakdown, penalty_breakdown
+from .report import format_breakdown, format_sparsity, penalty_breakdown, sparsity_breakdown
 from .updates import (
     PrecisionWarning,
     decay_params,
@@ -49,4 +49,6 @@ __all__ = [
     'PrecisionWarning',
     'penalty_breakdown',
     'format_breakdown',
+    'sparsity_breakdown',
+    'format_sparsity',
 ]
