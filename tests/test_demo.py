@@ -429,13 +429,13 @@ def test_table_of_given_results_in_full():
     assert none.zero_inputs is None and none.zero_units is None
     assert demo.format_table([none, prox]).split('\n') == [
         'setting      train acc  test acc  penalty  weight norm  zeros  '
-        'zero inputs  zero units',
+        'inputs 0  units 0',
         '-----------  ---------  --------  -------  -----------  -----  '
-        '-----------  ----------',
+        '--------  -------',
         'none             98.8%     90.0%        -         5.00  33.3%  '
-        '          -           -',
+        '       -        -',
         'l1_proximal      50.0%     12.3%   0.0001         1.00  75.0%  '
-        '          2           1']
+        '       2        1']
 
 
 def test_table_prints_non_finite_numbers_in_lower_case():
@@ -453,13 +453,13 @@ def test_table_prints_non_finite_numbers_in_lower_case():
     assert empty.weight_norm == 0.0 and np.isnan(empty.zero_fraction)
     assert demo.format_table([diverged, empty]).split('\n') == [
         'setting  train acc  test acc  penalty  weight norm  zeros  '
-        'zero inputs  zero units',
+        'inputs 0  units 0',
         '-------  ---------  --------  -------  -----------  -----  '
-        '-----------  ----------',
+        '--------  -------',
         'l2            nan%      nan%      inf          nan  50.0%  '
-        '          -           -',
+        '       -        -',
         'l1          100.0%     50.0%      nan         0.00   nan%  '
-        '          -           -']
+        '       -        -']
 
 
 @pytest.mark.parametrize('argv, message', [

@@ -21,7 +21,7 @@ def format_table(results):
     """
     results = _checked_results(results)
     header = ('setting', 'train acc', 'test acc', 'penalty', 'weight norm',
-              'zeros', 'zero inputs', 'zero units')
+              'zeros', 'inputs 0', 'units 0')
     rows = [header]
     for r in results:
         rows.append((r.setting,
