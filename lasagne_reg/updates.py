@@ -430,6 +430,11 @@ def _factor(coeff, learning_rate):
     learning_rate = _validate.coefficient(learning_rate, 'learning_rate')
     if _is_zero(coeff) or _is_zero(learning_rate):
         return 0
+    if not (_backend.is_symbolic(coeff) or
+            _backend.is_symbolic(learning_rate)):
+        # in float64: numpy 2 multiplies two float16 (or float32) scalars
+        # in their own dtype, where 1e-3 * 1e-5 underflows to 0
+        return float(coeff) * float(learning_rate)
     return coeff * learning_rate
 
 
@@ -518,6 +523,11 @@ def _factor(coeff, learning_rate):
     learning_rate = _validate.coefficient(learning_rate, 'learning_rate')
     if _is_zero(coeff) or _is_zero(learning_rate):
         return 0
+    if not (_backend.is_symbolic(coeff) or
+            _backend.is_symbolic(learning_rate)):
+        # in float64: numpy 2 multiplies two float16 (or float32) scalars
+        # in their own dtype, where 1e-3 * 1e-5 underflows to 0
+        return float(coeff) * float(learning_rate)
     return coeff * learning_rate
 
 

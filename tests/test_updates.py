@@ -1202,7 +1202,7 @@ def test_the_precision_warning_on_and_off_at_the_boundary(bk, dtype):
         assert len(found) == (1 if warns else 0), (decay, lr)
         if warns:
             text = str(found[0].message)
-            factor = decay * (1 if lr is None else lr)
+            factor = float(decay) * (1.0 if lr is None else float(lr))
             assert text.startswith('decay * learning_rate = %.6g '
                                    % factor)
             assert 'the smallest product that takes effect on every %s ' \
@@ -1246,6 +1246,23 @@ def test_the_precision_warning_is_once_per_call_for_every_dtype(bk):
                          "parameters (docs/errors.rst: 'A decay that rounds "
                          "away')")
     assert issubclass(lasagne_reg.PrecisionWarning, UserWarning)
+
+
+@pytest.mark.parametrize('kind', [np.float16, np.float32])
+def test_numeric_factors_multiply_in_float64(bk, kind):
+    # numpy 2 multiplies two float16 scalars in float16: 1e-3 * 1e-5
+    # would underflow to 0 and switch the decay off without a word
+    decay, lr = kind(1e-3), kind(1e-5)
+    w0 = np.array([[1.0, -2.0]])
+    W = bk.shared(w0, name='W')
+    updates = collections.OrderedDict([(W, W * 1)])
+    expected = w0 - float(decay) * float(lr) * w0
+    for transform in (decoupled_weight_decay, l1_proximal):
+        new = transform(updates, [W], decay, learning_rate=lr)
+        assert new[W] is not updates[W]
+    got = bk.evaluate(decoupled_weight_decay(updates, [W], decay, lr)[W])
+    np.testing.assert_allclose(got, expected, rtol=1e-15)
+    assert np.all(got != w0)
 
 
 def test_no_precision_warning_for_schedules_zero_or_other_transforms(bk):
