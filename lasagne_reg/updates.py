@@ -423,25 +423,6 @@ def _proximal_rule(new, param, coeff, axes):
     return new - T.clip(new, -threshold, threshold)
 
 
-def _factor(coeff, learning_rate):
-    """``coeff * learning_rate`` (learning_rate None means 1), validated."""
-    if learning_rate is None:
-        return coeff
-    learning_rate = _validate.coefficient(learning_rate, 'learning_rate')
-    if _is_zero(coeff) or _is_zero(learning_rate):
-        return 0
-    if not (_backend.is_symbolic(coeff) or
-            _backend.is_symbolic(learning_rate)):
-        # in float64: numpy 2 multiplies two float16 (or float32) scalars
-        # in their own dtype, where 1e-3 * 1e-5 underflows to 0
-        return float(coeff) * float(learning_rate)
-    return coeff * learning_rate
-
-
-def _is_zero(value):
-    return not _backend.is_symbolic(value) and value == 0
-
-
 def _max_norm_rule(new, param, limit, axes):
     T = _backend.tensor_module(param)
     u = _full(new, param)

@@ -248,6 +248,27 @@ def test_group_lasso_validates_a_tuple_of_axes(bk, axis, error, message):
         assert str(info.value) == message
 
 
+@pytest.mark.parametrize('shape, axes', [
+    ((5, 4), (1,)), ((5, 4), (0,)), ((4, 2, 3), (1, 2)), ((4, 2, 3), (0, 2))])
+def test_group_norms_broadcast_against_the_tensor_with_keepdims(bk, shape,
+                                                                axes):
+    # the norms the update transforms scale by: one per group, of length 1
+    # along the group's axes (penalties._group_norms; group_lasso sums them)
+    from lasagne_reg.penalties import _group_norms
+    a = np.random.RandomState(3).randn(*shape)
+    np.moveaxis(a, axes, range(-len(axes), 0))[(0,) * (a.ndim - len(axes))] \
+        = 0.0                                    # one group all zero
+    x = bk.shared(a)
+    expected = np.sqrt((a ** 2).sum(axis=axes, keepdims=True))
+    kept, flat = bk.function([], [_group_norms(x, axes, keepdims=True),
+                                  _group_norms(x, axes)])()
+    assert kept.shape == expected.shape
+    np.testing.assert_allclose(kept, expected, rtol=1e-12)
+    np.testing.assert_allclose(flat, expected.reshape(flat.shape),
+                               rtol=1e-12)
+    assert flat.ndim == len(shape) - len(axes)
+
+
 def test_group_lasso_accepts_numpy_integer_axis(bk):
     a = with_zero_groups((3, 4), 1)
     np.testing.assert_allclose(

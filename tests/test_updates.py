@@ -28,6 +28,9 @@ RTOL = {'float32': 1e-5, 'float64': 1e-12}
 # several steps in float32 (floatX=float32) against numpy in float64
 TRAIN_RTOL = {'float32': 1e-4, 'float64': 1e-9}
 TRANSFORMS = [(decoupled_weight_decay, 'decay'), (l1_proximal, 'strength')]
+# those with a factor (coefficient times learning rate), and every one
+FACTORED = TRANSFORMS + [(group_lasso_proximal, 'strength')]
+EVERY = FACTORED + [(max_norm, 'max_norm')]
 
 
 def soft_threshold(u, t):
@@ -158,7 +161,7 @@ def test_float32_params_stay_float32_with_floatX_float64(bk, decay):
 
 # -- the mapping: new, ordered, inputs untouched ----------------------------
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_returns_a_new_ordered_dict_and_leaves_the_input_alone(
         bk, transform, argname):
     p = Problem(bk)
@@ -176,7 +179,7 @@ def test_returns_a_new_ordered_dict_and_leaves_the_input_alone(
     assert params == [p.W]
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_takes_any_mapping(bk, transform, argname):
     p = Problem(bk)
 
@@ -260,7 +263,7 @@ def test_empty_params_change_nothing(bk):
 
 # -- errors -----------------------------------------------------------------
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', FACTORED)
 def test_a_param_missing_from_updates_is_a_clear_error(bk, transform, argname):
     p = Problem(bk)
     lonely = bk.shared(np.ones(2), name='lonely')
@@ -279,7 +282,7 @@ def test_a_layer_param_missing_from_updates_is_a_clear_error(bk):
         decoupled_weight_decay(updates, net, decay=0.1)
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', FACTORED)
 @pytest.mark.parametrize('value, error, match', [
     (-0.1, ValueError, 'expected a non-negative number'),
     (float('nan'), ValueError, 'expected a finite number'),
@@ -305,7 +308,7 @@ def test_a_non_scalar_schedule_is_an_error(bk):
         decoupled_weight_decay(p.updates, [p.W], bk.shared(np.ones(2)))
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_bad_updates_params_and_tags_are_named(bk, transform, argname):
     p = Problem(bk)
     kw = {argname: 0.1}
@@ -435,7 +438,7 @@ def _message(error, call, *args, **kwargs):
     return str(info.value)
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_error_messages_in_full(bk, transform, argname):
     p = Problem(bk)
     kw = {argname: 0.1}
@@ -462,15 +465,17 @@ def test_error_messages_in_full(bk, transform, argname):
                               'list of layers, got a mix of both')
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', FACTORED)
 def test_a_zero_factor_with_a_schedule_changes_nothing(bk, transform,
                                                        argname):
     # 0 times anything is 0, even a shared schedule: no new expression
     p = Problem(bk)
     schedule = bk.shared(np.float64(0.1))
+    # (the bias is a vector: group_lasso_proximal's axis 1 is not in it)
+    params = [p.W] if transform is group_lasso_proximal else [p.W, p.b]
     for kw in ({argname: schedule, 'learning_rate': 0},
                {argname: 0, 'learning_rate': schedule}):
-        new = transform(p.updates, [p.W, p.b], **kw)
+        new = transform(p.updates, params, **kw)
         assert all(new[q] is p.updates[q] for q in p.updates)
     new = transform(p.updates, [p.W], learning_rate=schedule,
                     **{argname: schedule})
@@ -781,11 +786,20 @@ def test_max_norm_keeps_order_dtype_and_the_input(bk):
             rtol=1e-5, atol=1e-6)
 
 
-def test_max_norm_of_an_update_given_as_a_number(bk):
+def test_per_unit_transforms_of_an_update_given_as_a_number(bk):
+    # a reset to a number, or to a 0-d expression, is the whole tensor
     W = bk.shared(np.zeros((4, 2)), name='W')
-    new = max_norm(collections.OrderedDict([(W, 3.0)]), [W], 2.0)
-    np.testing.assert_allclose(bk.evaluate(new[W]), np.full((4, 2), 1.0),
-                               rtol=1e-12)           # columns of norm 6 -> 2
+    for value in (3.0, np.float64(3.0), bk.T.constant(np.array(3.0)) * 1):
+        updates = collections.OrderedDict([(W, value)])
+        new = max_norm(updates, [W], 2.0)     # columns of norm 6 -> 2
+        np.testing.assert_allclose(bk.evaluate(new[W]), np.full((4, 2), 1.0),
+                                   rtol=1e-12)
+        new = group_lasso_proximal(updates, [W], 1.0, axis=1)
+        # rows of norm sqrt(18): 3 * (1 - 1 / sqrt(18)) each
+        np.testing.assert_allclose(bk.evaluate(new[W]),
+                                   np.full((4, 2), 3 - 3 / np.sqrt(18)),
+                                   rtol=1e-12)
+        assert new[W].dtype == 'float64'
 
 
 def test_max_norm_in_python_mode_and_with_a_zero_unit(bk):
