@@ -295,7 +295,7 @@ def sparsity_breakdown(params, axis=None, tags=_REGULARIZABLE):
     >>> sparsity_breakdown([W])[W].zero_units   # columns: the units
     (1,)
     """
-    params = _params(params, tags)
+    params = _params(params, tags, None)
     values = _current_values(params)
     result = collections.OrderedDict()
     for param, value in zip(params, values):

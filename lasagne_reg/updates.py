@@ -322,7 +322,7 @@ def max_norm(updates, params, max_norm, norm_axes=None, tags=_REGULARIZABLE):
     norm 1, is unchanged.
     """
     limit = _validate.coefficient(max_norm, 'max_norm', positive=True)
-    params = _select(updates, params, tags, vectors=False)
+    params = _select(updates, params, tags, _graph.without_vectors)
     axes = [_unit_axes(norm_axes, p.ndim, 'norm_axes', _what(p))
             for p in params]
     return _apply(updates, params, limit, _max_norm_rule, axes)
@@ -405,7 +405,7 @@ def group_lasso_proximal(updates, params, strength, learning_rate=None,
     """
     strength = _validate.coefficient(strength, 'strength')
     threshold = _factor(strength, learning_rate)
-    params = _select(updates, params, tags, vectors=False)
+    params = _select(updates, params, tags, _graph.without_vectors)
     axes = [_validate.axes(axis, p.ndim, 'axis', _what(p)) for p in params]
     return _apply(updates, params, threshold, _group_proximal_rule, axes)
 
@@ -440,13 +440,12 @@ def _group_proximal_rule(new, param, threshold, axes):
     threshold = _ops.like(threshold, u)
     norms = _group_norms(u, axes, keepdims=True)
     drop = T.le(norms, threshold)
-    one = _backend.constant(1, u.dtype, u)
     # a dropped group divides by 1, not by its norm: no 0 / 0 (NaN, at a
     # threshold of 0) even in the branch the switch discards, and no NaN
     # in a gradient taken through it. A NaN group is kept (NaN <= t is
     # false), so NaN propagates; dropped groups are +0.0
-    kept = u * (one - threshold / T.switch(drop, one, norms))
-    return T.switch(drop, _backend.constant(0, u.dtype, u), kept)
+    kept = u * (1 - threshold / T.switch(drop, T.ones_like(norms), norms))
+    return T.switch(drop, T.zeros_like(u), kept)
 
 
 def _full(new, param):
@@ -455,10 +454,10 @@ def _full(new, param):
     An update rule may reset a parameter to a number; per-unit rules need
     it broadcast to the parameter's shape (in the parameter's dtype).
     """
-    if not _backend.is_symbolic(new):
+    if _backend.is_numeric(new):
         new = _ops.like(new, param)
-    if new.ndim < param.ndim:
-        new = new + _backend.tensor_module(param).zeros_like(param)
+    if new.ndim != param.ndim:
+        new = _backend.tensor_module(param).zeros_like(param) + new
     return new
 
 
@@ -516,17 +515,17 @@ def _is_zero(value):
     return not _backend.is_symbolic(value) and value == 0
 
 
-def _select(updates, params, tags, vectors=True):
+def _select(updates, params, tags, network_filter=None):
     """The parameters `params` stands for; each must be a key of `updates`.
 
-    Without `vectors`, a network's parameters of fewer than two dimensions
-    are left out (parameters given one by one are kept: the caller's rule
-    decides what they mean).
+    `network_filter`, if given, filters the parameters of a network (such
+    as :func:`_graph.without_vectors`); parameters given one by one are
+    kept: the caller's rule decides what they mean.
     """
     _validate.mapping(updates, 'updates',
                       'a mapping from parameters to their new values, such '
                       'as the OrderedDict that lasagne.updates.sgd returns')
-    params = _params(params, tags, vectors)
+    params = _params(params, tags, network_filter)
     _check_keys(updates, params)
     return params
 
@@ -545,19 +544,20 @@ def _apply(updates, params, coeff, rule, axes=None):
     return result
 
 
-def _params(params, tags, vectors=True):
-    """The parameter list that `params` (variables or layers) stands for."""
+def _params(params, tags, network_filter):
+    """The parameter list that `params` (variables or layers) stands for,
+    a network's passed through `network_filter` (None: all of them)."""
     tags = _validate.tags(tags)
     if _backend.is_symbolic(params):
         return [params]
     if _graph.is_layer(params):
-        return _network_params([params], tags, vectors)
+        return _network_params([params], tags, network_filter)
     items = _validate.iterable(
         params, 'params', 'a list of parameters, or a layer or a list of '
         'layers')
     layers = [_graph.is_layer(item) for item in items]
     if items and all(layers):
-        return _network_params(items, tags, vectors)
+        return _network_params(items, tags, network_filter)
     if any(layers):
         raise TypeError("params: expected a list of parameters or a list of "
                         "layers, got a mix of both")
@@ -569,9 +569,9 @@ def _params(params, tags, vectors=True):
     return _graph.unique(items)
 
 
-def _network_params(layers, tags, vectors):
+def _network_params(layers, tags, network_filter):
     params = _graph.network_params(layers, tags)
-    return params if vectors else _graph.without_vectors(params)
+    return network_filter(params) if network_filter else params
 
 
 def _warn_if_rounded_away(factor, params):

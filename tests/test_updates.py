@@ -143,6 +143,24 @@ def test_schedules_as_shared_scalars(bk):
     np.testing.assert_allclose(p.W.get_value(), w, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize('transform', [decoupled_weight_decay, l1_proximal,
+                                       group_lasso_proximal])
+def test_a_schedule_times_a_numeric_learning_rate(bk, transform):
+    p = Problem(bk)
+    coeff = bk.shared(np.float64(0.2))
+    new = transform(p.updates, [p.W], coeff, learning_rate=0.5)
+    u = p.sgd(p.w0, p.gw)
+    expected = {decoupled_weight_decay: lambda t: u - t * p.w0,
+                l1_proximal: lambda t: soft_threshold(u, t),
+                group_lasso_proximal: lambda t: np_block_soft_threshold(
+                    u, (1,), t)}[transform]
+    step = bk.function([], new[p.W])
+    for value in (0.2, 1.0):
+        coeff.set_value(value)
+        np.testing.assert_allclose(step(), expected(0.5 * value), rtol=1e-12,
+                                   atol=1e-15)
+
+
 @pytest.mark.parametrize('decay', [0.01, np.float64(0.01), np.array(0.01), 1])
 def test_float32_params_stay_float32_with_floatX_float64(bk, decay):
     p = Problem(bk, 'float32')
@@ -239,8 +257,10 @@ def test_layers_select_regularizable_params_once(bk):
         np.testing.assert_allclose(values[0], 0.5 * W1.get_value())
         # a tied weight is decayed once, not once per layer
         np.testing.assert_allclose(values[1], 0.5 * W2.get_value())
-    new = l1_proximal(updates, net, strength=0.1, tags={'trainable': True})
-    assert all(new[p] is not updates[p] for p in (W1, b1, W2))
+    for params in (net, [net]):
+        new = l1_proximal(updates, params, strength=0.1,
+                          tags={'trainable': True})
+        assert all(new[p] is not updates[p] for p in (W1, b1, W2))
     new = l1_proximal(updates, net, 0.1, tags={'regularizable': False})
     assert [p for p in new if new[p] is not updates[p]] == [b1]
 
@@ -1205,7 +1225,12 @@ def test_the_precision_warning_on_and_off_at_the_boundary(bk, dtype):
     eps = np.finfo(dtype).eps
     smallest = below(kind(eps / 2))
     W, updates = rounding_problem(bk, dtype, np.ones((2, 2)))
+    # a product just under the threshold that the dtype rounds up to it
+    # changes every weight: the check is in the dtype, not in float64
+    rounds_up = float(smallest) * (1 - float(eps) / 8)
+    assert kind(rounds_up) == smallest
     for decay, lr, warns in ((float(smallest), None, False),
+                             (rounds_up, None, False),
                              (float(below(smallest)), None, True),
                              (eps / 2, None, False), (0.49 * eps, None, True),
                              (eps, 1.0, False), (eps / 4, None, True),
@@ -1253,12 +1278,16 @@ def test_the_precision_warning_is_once_per_call_for_every_dtype(bk):
     _, found = warnings_of(lambda: decoupled_weight_decay(
         updates, [W, V, W2], 8e-17, learning_rate=1.0))
     assert len(found) == 1
-    text = str(found[0].message)
-    assert 'leaves every float32 weight unchanged' in text
-    assert 'leaves some float64 weights unchanged' in text
-    assert text.endswith("Use a larger decay or learning rate, or float64 "
-                         "parameters (docs/errors.rst: 'A decay that rounds "
-                         "away')")
+    assert str(found[0].message) == (
+        "decay * learning_rate = 8e-17 leaves every float32 weight unchanged "
+        "(w - f * w rounds back to w); the smallest product that takes "
+        "effect on every float32 weight is 5.960464e-08, half float32's "
+        "machine epsilon less one unit in the last place; and leaves some "
+        "float64 weights unchanged (w - f * w rounds back to w); the "
+        "smallest product that takes effect on every float64 weight is "
+        "1.1102230246251564e-16, half float64's machine epsilon less one "
+        "unit in the last place. Use a larger decay or learning rate, or "
+        "float64 parameters (docs/errors.rst: 'A decay that rounds away')")
     assert issubclass(lasagne_reg.PrecisionWarning, UserWarning)
 
 
