@@ -774,8 +774,10 @@ def test_max_norm_of_layers_skips_vectors(bk):
     for q in ('W', 'F'):
         p[q].set_value(10 * p[q].get_value())
     updates = collections.OrderedDict((q, q * 1) for q in p.values())
-    new = max_norm(updates, net, 1.0, tags={'trainable': True})
-    assert [q for q in new if new[q] is not updates[q]] == [p['W'], p['F']]
+    for layers in (net, [net], (net,)):
+        new = max_norm(updates, layers, 1.0, tags={'trainable': True})
+        assert [q for q in new if new[q] is not updates[q]] == [p['W'],
+                                                                p['F']]
     W, F = bk.function([], [new[p['W']], new[p['F']]])()
     np.testing.assert_allclose(np_norms(W, (0,)), 1.0, rtol=1e-12)
     np.testing.assert_allclose(np_norms(F, (1, 2, 3)), 1.0, rtol=1e-12)
@@ -1004,8 +1006,10 @@ def test_group_lasso_proximal_propagates_nan(bk):
 def test_group_lasso_proximal_of_layers_skips_vectors(bk):
     net, p = gamma_net(bk)
     updates = collections.OrderedDict((q, q * 1) for q in p.values())
-    for tags in ({'trainable': True}, {'regularizable': True}):
-        new = group_lasso_proximal(updates, net, 0.1, tags=tags)
+    for tags, layers in (({'trainable': True}, net),
+                         ({'trainable': True}, [net]),
+                         ({'regularizable': True}, net)):
+        new = group_lasso_proximal(updates, layers, 0.1, tags=tags)
         assert [q for q in new if new[q] is not updates[q]] == [p['W'],
                                                                 p['F']]
 
