@@ -390,13 +390,9 @@ def format_sparsity(breakdown, most=20):
             units = '%d/%d' % (len(found.zero_units), found.units)
             which = _runs(found.zero_units, most)
         rows.append((_name(param), str(tuple(found.shape)), str(found.zeros),
-                     _percent(found.zeros, found.size), units, which))
-    rows.append(('total', '', str(zeros), _percent(zeros, size), '', ''))
+                     _share(found.zeros, found.size), units, which))
+    rows.append(('total', '', str(zeros), _share(zeros, size), '', ''))
     return _table(rows, text=(5,))
-
-
-def _percent(part, whole):
-    return '%.1f%%' % (100.0 * part / whole) if whole else '-'
 
 
 def _runs(indices, most):

@@ -357,10 +357,23 @@ def _all_params(layer):
 
 def test_sparsity_evaluates_expressions_that_are_not_shared(bk):
     W = bk.shared(np.array([[1.0, 0.0], [2.0, 0.0]]), name='W')
-    doubled = W * 2
-    found = sparsity_breakdown([W, doubled], axis=0)
-    assert found[doubled].zero_units == (1,) and found[doubled].zeros == 2
-    assert found[W].zero_units == (1,)
+    V = bk.shared(np.array([[0.0, 3.0], [0.0, 0.0], [0.0, 1.0]]), name='V')
+    shifted, reversed_ = W + 1, V[::-1]
+    found = sparsity_breakdown([V, shifted, W, reversed_], axis=0)
+    assert list(found) == [V, shifted, W, reversed_]
+    assert [(s.zeros, s.zero_units) for s in found.values()] == [
+        (4, (0,)), (0, ()), (2, (1,)), (4, (0,))]
+    assert found[reversed_].shape == (3, 2)
+
+
+def test_sparsity_of_shared_variables_compiles_nothing(bk, duck_mlp,
+                                                       monkeypatch):
+    # a report at every epoch reads the values: no function is compiled
+    def refuse(*args, **kwargs):
+        raise AssertionError('compiled a function to read shared values')
+    monkeypatch.setattr(bk.root, 'function', refuse)
+    found = sparsity_breakdown(duck_mlp, tags={'trainable': True})
+    assert [s.size for s in found.values()] == [20, 4, 12, 3, 6, 2]
 
 
 def test_sparsity_reads_without_changing_anything(bk):
@@ -432,6 +445,9 @@ def test_sparsity_table_shows_runs_and_counts_the_rest(bk):
     assert which == ', '.join(['0-4'] + [str(i) for i in range(6, 100, 2)])
     assert format_sparsity(found, most=1).split('\n')[1].endswith(
         '  0-4, ... and 47 more')
+    # as many runs as allowed: all shown, nothing counted
+    assert format_sparsity(found, most=48).split('\n')[1].endswith(
+        ', 96, 98')
 
 
 def test_sparsity_table_errors_name_the_argument(bk):
