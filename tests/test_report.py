@@ -364,6 +364,8 @@ def test_sparsity_evaluates_expressions_that_are_not_shared(bk):
     assert [(s.zeros, s.zero_units) for s in found.values()] == [
         (4, (0,)), (0, ()), (2, (1,)), (4, (0,))]
     assert found[reversed_].shape == (3, 2)
+    alone = W * 0                                     # one expression alone
+    assert sparsity_breakdown([alone])[alone].zero_units == (0, 1)
 
 
 def test_sparsity_of_shared_variables_compiles_nothing(bk, duck_mlp,
