@@ -16,8 +16,15 @@ from .regularization import (
     regularize_layer_params_weighted,
     regularize_network_params,
 )
-from .report import format_breakdown, penalty_breakdown
-from .updates import decoupled_weight_decay, l1_proximal
+from .report import format_breakdown, format_sparsity, penalty_breakdown, sparsity_breakdown
+from .updates import (
+    PrecisionWarning,
+    decay_params,
+    decoupled_weight_decay,
+    group_lasso_proximal,
+    l1_proximal,
+    max_norm,
+)
 
 __version__ = '0.1.0'
 
@@ -34,8 +41,14 @@ __all__ = [
     'group_lasso',
     'orthogonality',
     'regularize_activity',
+    'decay_params',
     'decoupled_weight_decay',
     'l1_proximal',
+    'max_norm',
+    'group_lasso_proximal',
+    'PrecisionWarning',
     'penalty_breakdown',
     'format_breakdown',
+    'sparsity_breakdown',
+    'format_sparsity',
 ]

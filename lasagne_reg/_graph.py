@@ -130,6 +130,15 @@ def network_params(layers, tags):
     return unique(params)
 
 
+def without_vectors(params):
+    """`params` less those with fewer than two dimensions.
+
+    Biases, normalization scales and shifts, PReLU slopes, LSTM peepholes:
+    the parameters that weight decay and per-unit constraints leave alone.
+    """
+    return [p for p in params if p.ndim >= 2]
+
+
 def warn_if_nothing_selected(layers, tags, selected):
     """Warn when `tags` select no parameter anywhere in the graph.
 

@@ -73,14 +73,15 @@ def mapping(value, argname, expected):
     return value
 
 
-def coefficient(value, argname, what='a'):
+def coefficient(value, argname, what='a', positive=False):
     """A real, finite, non-negative number, or a symbolic scalar.
 
     Symbolic scalars (shared variables, schedules) cannot be checked before
     they are evaluated and are returned as they are; other variables of the
     backend (a tensor of more dimensions, a random state) are an error.
     `what` names the value in the message ("expected the layer's coefficient
-    to be a real number" with what="the layer's coefficient").
+    to be a real number" with what="the layer's coefficient"). With
+    `positive`, 0 is an error too (a limit, not a strength).
     """
     from ._backend import is_symbolic
     expected = ('expected a' if what == 'a'
@@ -105,6 +106,9 @@ def coefficient(value, argname, what='a'):
                         % (argname, expected, describe(value), fix))
     if not math.isfinite(value):
         raise ValueError("%s: %s finite number, got %r"
+                         % (argname, expected, value))
+    if positive and value <= 0:
+        raise ValueError("%s: %s positive number, got %r"
                          % (argname, expected, value))
     if value < 0:
         raise ValueError("%s: %s non-negative number, got %r (a negative "
@@ -206,16 +210,35 @@ def penalty_kwargs(penalty, kwargs, tags_hint):
         raise TypeError(message)
 
 
-def axis(value, ndim, argname='axis'):
-    """An axis of a tensor with `ndim` dimensions, as a non-negative int.
+def axes(value, ndim, argname='axis', what='a tensor'):
+    """Axes of a tensor with `ndim` dimensions: an int or a tuple of ints.
 
-    Negative axes count from the end, as in numpy.
+    Returns a tuple of distinct non-negative ints in the order given
+    (negative axes count from the end, as in numpy). `what` names the
+    tensor in the message ("parameter 'W'"). A list is taken as a tuple;
+    an empty one, or one that repeats an axis, is an error.
     """
+    if not isinstance(value, (tuple, list)):
+        return (_axis(value, ndim, argname, what, 'an int or a tuple of ints'),)
+    if not value:
+        raise ValueError("%s: expected an int or a tuple of at least one "
+                         "int, got %r" % (argname, value))
+    result = tuple(_axis(item, ndim, argname, what, 'an int')
+                   for item in value)
+    repeated = sorted({a for a in result if result.count(a) > 1})
+    if repeated:
+        raise ValueError("%s: %r names axis %d more than once"
+                         % (argname, tuple(value), repeated[0]))
+    return result
+
+
+def _axis(value, ndim, argname, what, expected):
+    """An axis of a tensor with `ndim` dimensions, as a non-negative int."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError("%s: expected an int, got %s"
-                        % (argname, describe(value)))
+        raise TypeError("%s: expected %s, got %s"
+                        % (argname, expected, describe(value)))
     if not -ndim <= value < ndim:
-        raise ValueError("%s: %d is out of range for a tensor with %d "
+        raise ValueError("%s: %d is out of range for %s with %d "
                          "dimension(s) (expected %d <= %s < %d)"
-                         % (argname, value, ndim, -ndim, argname, ndim))
+                         % (argname, value, what, ndim, -ndim, argname, ndim))
     return int(value) % ndim

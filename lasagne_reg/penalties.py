@@ -69,6 +69,7 @@ def _times(coeff, term):
         return _ops.like(coeff, term) * term
     return _ops.scale(coeff, term)
 
+
 def group_lasso(x, axis=1):
     """Group lasso: the L2 norm of `x` along `axis`, summed over the rest.
 
@@ -77,17 +78,23 @@ def group_lasso(x, axis=1):
     it drives whole groups to zero. On a dense layer's ``W`` of shape
     ``(num_inputs, num_units)``, ``axis=1`` makes each input's outgoing
     weights a group (feature selection) and ``axis=0`` each unit's incoming
-    weights (unit pruning). The groups are not weighted by their size.
+    weights (unit pruning); on a convolution's ``W`` of shape
+    ``(num_filters, channels, rows, columns)``, ``axis=(1, 2, 3)`` makes
+    each filter a group. The groups are not weighted by their size.
 
     The norm is taken safely: where a whole group is exactly zero its value
     is exactly 0 and its gradient is 0 (a valid subgradient), never NaN.
+    In the loss, the penalty makes groups small but not exactly zero;
+    :func:`~lasagne_reg.group_lasso_proximal` applies it to the updates
+    instead and sets whole groups to exactly 0.
 
     Parameters
     ----------
     x : Theano tensor, or numpy array
         At least one dimension.
-    axis : int
-        The axis the norms are taken along; negative values count from the
+    axis : int or tuple of ints
+        The axis, or axes, the norms are taken along: a group is what one
+        index into the other axes selects. Negative values count from the
         end, as in numpy.
 
     Returns
@@ -104,13 +111,28 @@ def group_lasso(x, axis=1):
     6.0
     >>> print(group_lasso(W, axis=0))  # columns: sqrt(10) + 4
     7.16227766016838
+    >>> filters = np.ones((2, 1, 2, 2))      # two filters of 4 weights
+    >>> print(group_lasso(filters, axis=(1, 2, 3)))  # 2 + 2
+    4.0
     """
     if _backend.is_numeric(x):
-        axis = _validate.axis(axis, np.ndim(x))
-        return _ops.reduce_numeric(x, lambda a: np.sqrt((a ** 2).sum(axis=axis)).sum())
+        axes = _validate.axes(axis, np.ndim(x))
+        return _ops.reduce_numeric(
+            x, lambda a: np.sqrt((a ** 2).sum(axis=axes)).sum())
     T = _backend.tensor_module(_validate.tensor(x))
-    axis = _validate.axis(axis, x.ndim)
-    return T.sum(_safe_sqrt(T, T.sum(x ** 2, axis=axis)))
+    return T.sum(_group_norms(x, _validate.axes(axis, x.ndim)))
+
+
+def _group_norms(x, axes, keepdims=False):
+    """The L2 norm of each group of the tensor `x`: its slices along `axes`.
+
+    Zero-safe (:func:`_safe_sqrt`): an all-zero group has norm exactly 0
+    and gradient 0. With `keepdims`, the reduced axes stay, of length 1, so
+    that the norms broadcast against `x`. Shared by :func:`group_lasso` and
+    the update transforms of :mod:`lasagne_reg.updates`.
+    """
+    T = _backend.tensor_module(x)
+    return _safe_sqrt(T, T.sum(x ** 2, axis=axes, keepdims=keepdims))
 
 
 def _safe_sqrt(T, squares):

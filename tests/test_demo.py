@@ -77,7 +77,10 @@ def test_table_has_a_row_per_setting_with_its_numbers(run):
     assert list(rows) == list(demo.SETTINGS)
     for name, cells in rows.items():
         r = results[name]
-        train, test, penalty, norm, zeros = cells
+        train, test, penalty, norm, zeros, inputs, units = cells
+        first, second = _matrices(r.weights)
+        assert int(inputs) == np.sum(np.all(first == 0, axis=1))
+        assert int(units) == np.sum(np.all(second == 0, axis=1))
         assert train == '%.1f%%' % (100 * r.train_accuracy)
         assert test == '%.1f%%' % (100 * r.test_accuracy)
         assert float(norm) == pytest.approx(
@@ -112,7 +115,8 @@ def test_penalty_column_is_the_loss_term_on_the_final_weights(run):
     for name, formula in expected.items():
         ws = [w.astype(float) for w in _matrices(results[name].weights)]
         assert results[name].penalty == pytest.approx(formula(ws), rel=1e-5)
-    for name in ('none', 'decoupled_weight_decay', 'l1_proximal'):
+    for name in ('none', 'decoupled_weight_decay', 'l1_proximal',
+                 'max_norm', 'group_lasso_proximal'):
         assert results[name].penalty is None
 
 
@@ -129,8 +133,53 @@ def test_only_the_proximal_step_gives_exact_zeros(run):
     results, _, _ = run
     assert np.sum(results['l1_proximal'].weights == 0) > 0
     # the L1 penalty's (sub)gradient pushes weights towards 0, never onto it
-    for name in ('none', 'l2', 'l1', 'l1_l2', 'decoupled_weight_decay'):
+    for name in ('none', 'l2', 'l1', 'l1_l2', 'decoupled_weight_decay',
+                 'max_norm'):
         assert np.sum(results[name].weights == 0) == 0, name
+
+
+def test_max_norm_keeps_every_unit_within_the_limit(run):
+    results, _, _ = run
+    limit = demo.STRENGTHS['max_norm']
+    largest = []
+    for W in _matrices(results['max_norm'].weights):
+        norms = np.sqrt((W.astype(float) ** 2).sum(axis=0))   # each unit
+        assert np.all(norms <= limit * (1 + 1e-12))
+        largest.append(norms.max())
+    # the constraint acted: a unit is at the limit (unconstrained: over it)
+    assert max(largest) == pytest.approx(limit, rel=1e-12)
+    unconstrained = [np.sqrt((W.astype(float) ** 2).sum(axis=0)).max()
+                     for W in _matrices(results['none'].weights)]
+    assert max(unconstrained) > limit
+
+
+def test_zero_inputs_and_units_are_the_all_zero_rows(run):
+    results, _, _ = run
+    for r in results.values():
+        first, second = _matrices(r.weights)
+        assert r.zero_inputs == tuple(np.flatnonzero(np.all(first == 0, 1)))
+        assert r.zero_units == tuple(np.flatnonzero(np.all(second == 0, 1)))
+
+
+def test_group_lasso_proximal_prunes_whole_inputs_and_units(run):
+    """The demo's own length: exact zeros come in whole rows only (an
+    input's or a hidden unit's outgoing weights), and some rows are 0."""
+    results, _, _ = run
+    data = demo.load_digits(dtype=results['none'].weights.dtype)
+    r = demo.train('group_lasso_proximal', data, epochs=demo.EPOCHS,
+                   progress=False)
+    first, second = _matrices(r.weights)
+    for W, pruned in ((first, r.zero_inputs), (second, r.zero_units)):
+        rows = np.all(W == 0, axis=1)
+        assert tuple(np.flatnonzero(rows)) == pruned
+        np.testing.assert_array_equal(W == 0, np.broadcast_to(
+            rows[:, None], W.shape))
+    assert len(r.zero_inputs) >= 1 and len(r.zero_units) >= 5
+    # the pruned pixels are blank in every training image: their weights
+    # got no gradient, and only the proximal step moved them
+    X = data[0]
+    assert np.all(X[:, list(r.zero_inputs)] == 0)
+    assert r.test_accuracy > 0.95
 
 
 def test_figure_is_a_png_and_its_path_is_printed(run):
@@ -382,12 +431,19 @@ def test_table_of_given_results_in_full():
     none = demo.Result('none', 0.98765, 0.9, None, np.array([3.0, 4.0, 0.0]),
                        [0.1, 0.9])
     prox = demo.Result('l1_proximal', 0.5, 0.123, 0.00012345,
-                       np.array([0.0, 0.0, 0.0, 1.0]), [0.1, 0.123])
+                       np.array([0.0, 0.0, 0.0, 1.0]), [0.1, 0.123],
+                       zero_inputs=[0, 5], zero_units=np.array([3]))
+    assert (prox.zero_inputs, prox.zero_units) == ((0, 5), (3,))
+    assert none.zero_inputs is None and none.zero_units is None
     assert demo.format_table([none, prox]).split('\n') == [
-        'setting      train acc  test acc  penalty  weight norm  zeros',
-        '-----------  ---------  --------  -------  -----------  -----',
-        'none             98.8%     90.0%        -         5.00  33.3%',
-        'l1_proximal      50.0%     12.3%   0.0001         1.00  75.0%']
+        'setting      train acc  test acc  penalty  weight norm  zeros  '
+        'inputs 0  units 0',
+        '-----------  ---------  --------  -------  -----------  -----  '
+        '--------  -------',
+        'none             98.8%     90.0%        -         5.00  33.3%  '
+        '       -        -',
+        'l1_proximal      50.0%     12.3%   0.0001         1.00  75.0%  '
+        '       2        1']
 
 
 @pytest.mark.nobackend
@@ -405,10 +461,14 @@ def test_table_prints_non_finite_numbers_in_lower_case():
     assert np.isnan(diverged.weight_norm) and diverged.zero_fraction == 0.5
     assert empty.weight_norm == 0.0 and np.isnan(empty.zero_fraction)
     assert demo.format_table([diverged, empty]).split('\n') == [
-        'setting  train acc  test acc  penalty  weight norm  zeros',
-        '-------  ---------  --------  -------  -----------  -----',
-        'l2            nan%      nan%      inf          nan  50.0%',
-        'l1          100.0%     50.0%      nan         0.00   nan%']
+        'setting  train acc  test acc  penalty  weight norm  zeros  '
+        'inputs 0  units 0',
+        '-------  ---------  --------  -------  -----------  -----  '
+        '--------  -------',
+        'l2            nan%      nan%      inf          nan  50.0%  '
+        '       -        -',
+        'l1          100.0%     50.0%      nan         0.00   nan%  '
+        '       -        -']
 
 
 @pytest.mark.nobackend
@@ -421,10 +481,11 @@ def test_table_prints_non_finite_numbers_in_lower_case():
     (['--settings', 'l2,dropout,,x'],
      "argument --settings: unknown setting(s) 'dropout', 'x'; choose from "
      "none, l2, l1, l1_l2, group_lasso, decoupled_weight_decay, "
-     "l1_proximal"),
+     "l1_proximal, max_norm, group_lasso_proximal"),
     (['--settings', ' , '],
      "argument --settings: unknown setting(s) ''; choose from none, l2, l1, "
-     "l1_l2, group_lasso, decoupled_weight_decay, l1_proximal"),
+     "l1_l2, group_lasso, decoupled_weight_decay, l1_proximal, max_norm, "
+     "group_lasso_proximal"),
     (['--epochs', '0'],
      "argument --epochs: expected a positive integer, got '0'"),
     (['--epochs', 'many'],

@@ -131,6 +131,30 @@ def test_protocol_layers_without_lasagne_imported(bk, duck_mlp, monkeypatch):
                                rtol=1e-10)
 
 
+@pytest.mark.parametrize('shape, kept', [
+    ((), False), ((3,), False), ((1,), False), ((0, 3), True), ((1, 3), True),
+    ((2, 3, 1), True), ((2, 2, 2, 2, 2, 2), True)])
+def test_without_vectors_keeps_two_dimensions_and_more(bk, shape, kept):
+    # decided by each parameter's number of dimensions (numpy's, here),
+    # in the order given
+    param = bk.shared(np.ones(shape), name='p')
+    matrix = bk.shared(np.ones((2, 2)), name='m')
+    assert (np.ndim(param.get_value()) >= 2) is kept
+    assert _graph.without_vectors([matrix, param, matrix]) == (
+        [matrix, param, matrix] if kept else [matrix, matrix])
+    assert _graph.without_vectors([param]) == ([param] if kept else [])
+
+
+@pytest.mark.lasagne
+def test_without_vectors_on_lasagne_networks(L, convnet, merge_net):
+    for net in (convnet, merge_net):
+        everything = L.get_all_params(net)
+        assert _graph.without_vectors(everything) == \
+            [p for p in everything if np.ndim(p.get_value()) >= 2]
+        assert _graph.without_vectors(everything) == \
+            L.get_all_params(net, regularizable=True)
+
+
 @pytest.mark.lasagne
 def test_lasagne_layers_follow_the_installed_lasagnes_get_all_params(
         L, merge_net, monkeypatch):

@@ -199,6 +199,80 @@ def test_group_lasso_validates_axis(bk, x, axis, error, match):
             group_lasso(bk.shared(x), axis=axis)
 
 
+@pytest.mark.parametrize('shape, axis', [
+    ((4, 2, 3, 3), (1, 2, 3)), ((4, 2, 3, 3), (2, 3)), ((3, 4, 2), (0, 2)),
+    ((3, 4, 2), (-1, 0)), ((5, 4), (1,)), ((5, 4), (0, 1)), ((5, 4), [1])])
+def test_group_lasso_takes_a_tuple_of_axes(bk, shape, axis):
+    a = np.random.RandomState(2).randn(*shape)
+    axes = tuple(axis)
+    keep = [i for i in range(len(shape)) if i % len(shape) not in
+            {x % len(shape) for x in axes}]
+    if keep:                  # the first and last groups exactly zero
+        index = tuple(0 if i in keep else slice(None)
+                      for i in range(len(shape)))
+        a[index] = 0.0
+    cost, value, grad = value_and_grad(bk, group_lasso, bk.shared(a),
+                                       axis=axis)
+    expected = np_group_lasso(a, axes)
+    np.testing.assert_allclose(value, expected, rtol=1e-10)
+    np.testing.assert_allclose(group_lasso(a, axis=axis), expected,
+                               rtol=1e-12)
+    np.testing.assert_allclose(grad, np_group_lasso_grad(a, axes),
+                               rtol=1e-10, atol=1e-12)
+    assert np.all(np.isfinite(grad))
+
+
+def test_group_lasso_of_a_filter_bank_with_one_group_per_filter(bk):
+    filters = np.zeros((3, 2, 2, 2))
+    filters[0] = 0.5                          # norm sqrt(8 * 0.25)
+    filters[2, 1, 0, 0] = -3.0                # norm 3
+    for x in (filters, bk.shared(filters)):
+        value = group_lasso(x, axis=(1, 2, 3))
+        value = value if isinstance(value, np.floating) else \
+            bk.evaluate(value)
+        np.testing.assert_allclose(value, np.sqrt(2.0) + 3.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize('axis, error, message', [
+    ((), ValueError, 'axis: expected an int or a tuple of at least one int, '
+                     'got ()'),
+    ((1, 1), ValueError, 'axis: (1, 1) names axis 1 more than once'),
+    ((0, -2), ValueError, 'axis: (0, -2) names axis 0 more than once'),
+    ((0, 2), ValueError, 'axis: 2 is out of range for a tensor with 2 '
+                         'dimension(s) (expected -2 <= axis < 2)'),
+    ((0, 1.0), TypeError, 'axis: expected an int, got float 1.0'),
+    ((0, None), TypeError, 'axis: expected an int, got NoneType None'),
+    (np.array([0, 1]), TypeError, 'axis: expected an int or a tuple of '
+                                  'ints, got ndarray array([0, 1])'),
+])
+def test_group_lasso_validates_a_tuple_of_axes(bk, axis, error, message):
+    for x in (np.ones((2, 3)), bk.shared(np.ones((2, 3)))):
+        with pytest.raises(error) as info:
+            group_lasso(x, axis=axis)
+        assert str(info.value) == message
+
+
+@pytest.mark.parametrize('shape, axes', [
+    ((5, 4), (1,)), ((5, 4), (0,)), ((4, 2, 3), (1, 2)), ((4, 2, 3), (0, 2))])
+def test_group_norms_broadcast_against_the_tensor_with_keepdims(bk, shape,
+                                                                axes):
+    # the norms the update transforms scale by: one per group, of length 1
+    # along the group's axes (penalties._group_norms; group_lasso sums them)
+    from lasagne_reg.penalties import _group_norms
+    a = np.random.RandomState(3).randn(*shape)
+    np.moveaxis(a, axes, range(-len(axes), 0))[(0,) * (a.ndim - len(axes))] \
+        = 0.0                                    # one group all zero
+    x = bk.shared(a)
+    expected = np.sqrt((a ** 2).sum(axis=axes, keepdims=True))
+    kept, flat = bk.function([], [_group_norms(x, axes, keepdims=True),
+                                  _group_norms(x, axes)])()
+    assert kept.shape == expected.shape
+    np.testing.assert_allclose(kept, expected, rtol=1e-12)
+    np.testing.assert_allclose(flat, expected.reshape(flat.shape),
+                               rtol=1e-12)
+    assert flat.ndim == len(shape) - len(axes)
+
+
 def test_group_lasso_accepts_numpy_integer_axis(bk):
     a = with_zero_groups((3, 4), 1)
     np.testing.assert_allclose(

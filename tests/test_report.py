@@ -1,4 +1,5 @@
-"""penalty_breakdown and format_breakdown: per-parameter penalties, a table."""
+"""penalty_breakdown and format_breakdown: per-parameter penalties, a table;
+sparsity_breakdown and format_sparsity: exact zeros and zero units."""
 import collections
 import inspect
 import re
@@ -7,7 +8,13 @@ import numpy as np
 import pytest
 
 import lasagne_reg
-from lasagne_reg import format_breakdown, l1_l2, penalty_breakdown
+from lasagne_reg import (
+    format_breakdown,
+    format_sparsity,
+    l1_l2,
+    penalty_breakdown,
+    sparsity_breakdown,
+)
 from lasagne_reg import regularization as reg
 from tests._support import DuckLayer, np_l1, np_l2
 
@@ -289,3 +296,204 @@ def test_table_prints_five_significant_digits_in_any_range(bk):
         ['W', '(2,)', '1.5e-07', '0.0%'],
         ['V', '(2,)', '1.2346e+05', '100.0%'],
         ['total', '1.2346e+05', '100.0%']]
+
+
+# -- sparsity_breakdown and format_sparsity ---------------------------------
+
+def zero_slices(shape, axes, indices, seed=0):
+    """Random nonzero values whose units (over `axes`) at `indices` are 0,
+    and a few single zeros elsewhere."""
+    a = np.random.RandomState(seed).uniform(0.5, 1.5, shape)
+    a *= np.where(np.random.RandomState(seed + 1).rand(*shape) < 0.5, -1, 1)
+    moved = np.moveaxis(a, axes, range(len(shape) - len(axes), len(shape)))
+    for index in indices:
+        moved[index] = 0.0
+    return a
+
+
+@pytest.mark.parametrize('shape, axis, axes, zero', [
+    ((5, 4), None, (0,), [1, 3]),                   # dense: columns
+    ((5, 4), 1, (1,), [0, 1, 2, 4]),                # dense: rows (inputs)
+    ((5, 4), (0, 1), (0, 1), []),                   # the whole matrix
+    ((4, 2, 3, 3), None, (1, 2, 3), [2]),           # conv: filters
+    ((4, 2, 3, 3), (2, 3), (2, 3), [(0, 1), (3, 0)]),
+    ((3, 4, 2), None, (1, 2), [0, 2]),
+    ((3, 2, 2, 2, 2), None, (1, 2, 3, 4), [1]),
+])
+def test_sparsity_counts_zeros_and_zero_units(bk, shape, axis, axes, zero):
+    a = zero_slices(shape, axes, zero)
+    a.flat[np.flatnonzero(a)[::7]] = -0.0           # single zeros, signed
+    W = bk.shared(a, name='W')
+    found = sparsity_breakdown([W], axis=axis)
+    assert list(found) == [W]
+    s = found[W]
+    assert isinstance(s, lasagne_reg.report.Sparsity)
+    assert s.shape == shape and s.size == a.size and s.axes == axes
+    assert s.zeros == int((a == 0).sum())
+    assert s.units == int(np.prod([n for i, n in enumerate(shape)
+                                   if i not in axes]))
+    assert s.zero_units == tuple(zero)
+
+
+def test_sparsity_of_vectors_counts_zeros_only(bk):
+    b = bk.shared(np.array([0.0, 1.0, -0.0, np.nan]), name='b')
+    for axis in (None, 1, (0, 1)):
+        s = sparsity_breakdown([b], axis=axis)[b]
+        assert (s.zeros, s.size, s.axes, s.units, s.zero_units) == \
+            (2, 4, None, None, None)
+
+
+def test_sparsity_of_a_network_in_network_order(bk, duck_mlp):
+    weights = [p for p in _all_params(duck_mlp) if p.name.startswith('W')]
+    weights[1].set_value(np.zeros((4, 3)))
+    found = sparsity_breakdown(duck_mlp, axis=1)
+    assert list(found) == weights                   # regularizable, in order
+    assert [s.zero_units for s in found.values()] == [(), (0, 1, 2, 3), ()]
+    everything = sparsity_breakdown(duck_mlp, tags={'trainable': True})
+    assert [p.name for p in everything] == ['W0', 'b0', 'W1', 'b1', 'W2',
+                                            'b2']
+    assert everything[weights[1]].zero_units == (0, 1, 2)    # its columns
+
+
+def _all_params(layer):
+    from lasagne_reg import _graph
+    return _graph.network_params([layer], {})
+
+
+def test_sparsity_evaluates_expressions_that_are_not_shared(bk):
+    W = bk.shared(np.array([[1.0, 0.0], [2.0, 0.0]]), name='W')
+    V = bk.shared(np.array([[0.0, 3.0], [0.0, 0.0], [0.0, 1.0]]), name='V')
+    shifted, reversed_ = W + 1, V[::-1]
+    found = sparsity_breakdown([V, shifted, W, reversed_], axis=0)
+    assert list(found) == [V, shifted, W, reversed_]
+    assert [(s.zeros, s.zero_units) for s in found.values()] == [
+        (4, (0,)), (0, ()), (2, (1,)), (4, (0,))]
+    assert found[reversed_].shape == (3, 2)
+    alone = W * 0                                     # one expression alone
+    assert sparsity_breakdown([alone])[alone].zero_units == (0, 1)
+
+
+def test_sparsity_of_shared_variables_compiles_nothing(bk, duck_mlp,
+                                                       monkeypatch):
+    # a report at every epoch reads the values: no function is compiled
+    def refuse(*args, **kwargs):
+        raise AssertionError('compiled a function to read shared values')
+    monkeypatch.setattr(bk.root, 'function', refuse)
+    found = sparsity_breakdown(duck_mlp, tags={'trainable': True})
+    assert [s.size for s in found.values()] == [20, 4, 12, 3, 6, 2]
+
+
+def test_sparsity_reads_without_changing_anything(bk):
+    a = np.array([[0.0, 1.0], [0.0, 2.0]])
+    W = bk.shared(a.copy(), name='W')
+    tags = {'regularizable': True}
+    layer = DuckLayer(DuckLayer(None), [(W, {'regularizable'})])
+    sparsity_breakdown(layer, axis=1, tags=tags)
+    assert tags == {'regularizable': True}
+    np.testing.assert_array_equal(W.get_value(), a)
+
+
+def test_sparsity_bad_input_is_named(bk, duck_mlp):
+    W = bk.shared(np.ones((2, 3)), name='W')
+    with pytest.raises(ValueError) as info:
+        sparsity_breakdown([W], axis=2)
+    assert str(info.value) == (
+        "axis: 2 is out of range for parameter 'W' with 2 dimension(s) "
+        "(expected -2 <= axis < 2)")
+    with pytest.raises(TypeError, match=r'^params\[0\]: expected a '
+                                        r'parameter'):
+        sparsity_breakdown([np.ones((2, 3))])
+    with pytest.raises(TypeError, match='^params: expected a list of param'):
+        sparsity_breakdown(None)
+    with pytest.raises(TypeError, match='^tags: expected a mapping'):
+        sparsity_breakdown(duck_mlp, tags='regularizable')
+    with pytest.raises(TypeError, match='^axis: expected an int or a tuple'):
+        sparsity_breakdown([W], axis='1')
+
+
+def test_sparsity_table_in_full(bk):
+    a = np.ones((8, 3))
+    a[[0, 1, 2, 5]] = 0.0
+    a[7, 1] = 0.0
+    W = bk.shared(a, name='hidden.W')
+    b = bk.shared(np.array([0.0, 1.0, 2.0]), name='hidden.b')
+    F = bk.shared(np.zeros((2, 1, 2, 2)))
+    table = format_sparsity(sparsity_breakdown([W, b, F], axis=1))
+    assert table.split('\n') == [
+        'param     shape         zeros   share  zero units  which',
+        'hidden.W  (8, 3)           13   54.2%         4/8  0-2, 5',
+        'hidden.b  (3,)              1   33.3%           -  -',
+        '-         (2, 1, 2, 2)      8  100.0%         8/8  (0, 0, 0), '
+        '(0, 0, 1), (0, 1, 0), (0, 1, 1), (1, 0, 0), (1, 0, 1), (1, 1, 0), '
+        '(1, 1, 1)',
+        'total                      22   62.9%']
+
+
+def test_sparsity_table_of_nothing_and_of_empty_parameters(bk):
+    assert format_sparsity(collections.OrderedDict()).split('\n') == [
+        'param  shape  zeros  share  zero units  which',
+        'total             0      -']
+    E = bk.shared(np.zeros((0, 3)), name='E')
+    assert rows(format_sparsity(sparsity_breakdown([E])))[1] == \
+        ['E', '(0, 3)', '0', '-', '3/3', '0-2']
+
+
+def test_sparsity_table_shows_runs_and_counts_the_rest(bk):
+    a = np.ones((100, 2))
+    a[::2] = 0.0                      # 50 runs of one
+    a[1:4] = 0.0                      # 0-4 is one run now
+    W = bk.shared(a, name='W')
+    found = sparsity_breakdown([W], axis=1)
+    assert len(found[W].zero_units) == 52
+    which = format_sparsity(found).split('\n')[1].split('  ')[-1]
+    runs = ['0-4'] + [str(i) for i in range(6, 44, 2)]
+    assert which == ', '.join(runs) + ', ... and 28 more'
+    which = format_sparsity(found, most=100).split('\n')[1].split('  ')[-1]
+    assert which == ', '.join(['0-4'] + [str(i) for i in range(6, 100, 2)])
+    assert format_sparsity(found, most=1).split('\n')[1].endswith(
+        '  0-4, ... and 47 more')
+    # as many runs as allowed: all shown, nothing counted
+    assert format_sparsity(found, most=48).split('\n')[1].endswith(
+        ', 96, 98')
+
+
+def test_sparsity_table_errors_name_the_argument(bk):
+    W = bk.shared(np.ones((2, 2)), name='W')
+    with pytest.raises(TypeError) as info:
+        format_sparsity([(W, None)])
+    assert str(info.value).startswith(
+        'breakdown: expected a mapping from parameters to Sparsity, as '
+        'sparsity_breakdown returns, got list')
+    with pytest.raises(TypeError) as info:
+        format_sparsity(collections.OrderedDict([(W, 3)]))
+    assert str(info.value) == ('breakdown[0]: expected a Sparsity, as '
+                               'sparsity_breakdown gives, got int 3')
+
+
+@pytest.mark.lasagne
+def test_sparsity_names_the_inputs_and_filters_of_lasagne_layers(
+        bk, L, mlp, convnet):
+    hidden = L.get_all_layers(mlp)[1]
+    W = hidden.W.get_value()
+    W[[1, 4]] = 0.0                                  # inputs 1 and 4 dropped
+    hidden.W.set_value(W)
+    found = sparsity_breakdown(mlp, axis=1)
+    assert list(found) == L.get_all_params(mlp, regularizable=True)
+    assert found[hidden.W].zero_units == (1, 4)
+    assert found[hidden.W].zeros == 2 * W.shape[1]
+    line = format_sparsity(found).split('\n')[1]
+    assert line.split()[0] == hidden.W.name and line.endswith('2/6  1, 4')
+    conv = L.get_all_layers(convnet)[1]
+    filters = conv.W.get_value()
+    filters[[0, 3]] = 0.0
+    conv.W.set_value(filters)
+    found = sparsity_breakdown(convnet)              # max_norm's units
+    assert found[conv.W].axes == (1, 2, 3)
+    assert found[conv.W].zero_units == (0, 3)
+    assert found[conv.W].units == 4
+
+
+def test_package_exports_the_sparsity_report():
+    for name in ('sparsity_breakdown', 'format_sparsity'):
+        assert name in lasagne_reg.__all__
+        assert getattr(lasagne_reg, name).__doc__

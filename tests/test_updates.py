@@ -1,22 +1,36 @@
-"""Update transforms: decoupled_weight_decay and l1_proximal.
+"""Update transforms: decoupled_weight_decay, l1_proximal, max_norm,
+group_lasso_proximal; decay_params; the precision warning.
 
 Training steps run through the backend's ``function(updates=...)`` and are
 compared with the same steps computed in numpy.
 """
 import collections
 import collections.abc
+import re
+import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 import lasagne_reg
-from lasagne_reg import decoupled_weight_decay, l1_proximal
-from tests._support import DuckLayer
+from lasagne_reg import (
+    decay_params,
+    decoupled_weight_decay,
+    group_lasso_proximal,
+    l1_proximal,
+    max_norm,
+)
+from lasagne_reg import regularization as reg
+from tests._support import DuckLayer, Recorder
 
 RTOL = {'float32': 1e-5, 'float64': 1e-12}
 # several steps in float32 (floatX=float32) against numpy in float64
 TRAIN_RTOL = {'float32': 1e-4, 'float64': 1e-9}
 TRANSFORMS = [(decoupled_weight_decay, 'decay'), (l1_proximal, 'strength')]
+# those with a factor (coefficient times learning rate), and every one
+FACTORED = TRANSFORMS + [(group_lasso_proximal, 'strength')]
+EVERY = FACTORED + [(max_norm, 'max_norm')]
 
 
 def soft_threshold(u, t):
@@ -129,6 +143,24 @@ def test_schedules_as_shared_scalars(bk):
     np.testing.assert_allclose(p.W.get_value(), w, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize('transform', [decoupled_weight_decay, l1_proximal,
+                                       group_lasso_proximal])
+def test_a_schedule_times_a_numeric_learning_rate(bk, transform):
+    p = Problem(bk)
+    coeff = bk.shared(np.float64(0.2))
+    new = transform(p.updates, [p.W], coeff, learning_rate=0.5)
+    u = p.sgd(p.w0, p.gw)
+    expected = {decoupled_weight_decay: lambda t: u - t * p.w0,
+                l1_proximal: lambda t: soft_threshold(u, t),
+                group_lasso_proximal: lambda t: np_block_soft_threshold(
+                    u, (1,), t)}[transform]
+    step = bk.function([], new[p.W])
+    for value in (0.2, 1.0):
+        coeff.set_value(value)
+        np.testing.assert_allclose(step(), expected(0.5 * value), rtol=1e-12,
+                                   atol=1e-15)
+
+
 @pytest.mark.parametrize('decay', [0.01, np.float64(0.01), np.array(0.01), 1])
 def test_float32_params_stay_float32_with_floatX_float64(bk, decay):
     p = Problem(bk, 'float32')
@@ -147,7 +179,7 @@ def test_float32_params_stay_float32_with_floatX_float64(bk, decay):
 
 # -- the mapping: new, ordered, inputs untouched ----------------------------
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_returns_a_new_ordered_dict_and_leaves_the_input_alone(
         bk, transform, argname):
     p = Problem(bk)
@@ -165,7 +197,7 @@ def test_returns_a_new_ordered_dict_and_leaves_the_input_alone(
     assert params == [p.W]
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_takes_any_mapping(bk, transform, argname):
     p = Problem(bk)
 
@@ -225,8 +257,10 @@ def test_layers_select_regularizable_params_once(bk):
         np.testing.assert_allclose(values[0], 0.5 * W1.get_value())
         # a tied weight is decayed once, not once per layer
         np.testing.assert_allclose(values[1], 0.5 * W2.get_value())
-    new = l1_proximal(updates, net, strength=0.1, tags={'trainable': True})
-    assert all(new[p] is not updates[p] for p in (W1, b1, W2))
+    for params in (net, [net]):
+        new = l1_proximal(updates, params, strength=0.1,
+                          tags={'trainable': True})
+        assert all(new[p] is not updates[p] for p in (W1, b1, W2))
     new = l1_proximal(updates, net, 0.1, tags={'regularizable': False})
     assert [p for p in new if new[p] is not updates[p]] == [b1]
 
@@ -249,7 +283,7 @@ def test_empty_params_change_nothing(bk):
 
 # -- errors -----------------------------------------------------------------
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', FACTORED)
 def test_a_param_missing_from_updates_is_a_clear_error(bk, transform, argname):
     p = Problem(bk)
     lonely = bk.shared(np.ones(2), name='lonely')
@@ -268,7 +302,7 @@ def test_a_layer_param_missing_from_updates_is_a_clear_error(bk):
         decoupled_weight_decay(updates, net, decay=0.1)
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', FACTORED)
 @pytest.mark.parametrize('value, error, match', [
     (-0.1, ValueError, 'expected a non-negative number'),
     (float('nan'), ValueError, 'expected a finite number'),
@@ -294,7 +328,7 @@ def test_a_non_scalar_schedule_is_an_error(bk):
         decoupled_weight_decay(p.updates, [p.W], bk.shared(np.ones(2)))
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_bad_updates_params_and_tags_are_named(bk, transform, argname):
     p = Problem(bk)
     kw = {argname: 0.1}
@@ -425,7 +459,7 @@ def _message(error, call, *args, **kwargs):
     return str(info.value)
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', EVERY)
 def test_error_messages_in_full(bk, transform, argname):
     p = Problem(bk)
     kw = {argname: 0.1}
@@ -452,15 +486,17 @@ def test_error_messages_in_full(bk, transform, argname):
                               'list of layers, got a mix of both')
 
 
-@pytest.mark.parametrize('transform, argname', TRANSFORMS)
+@pytest.mark.parametrize('transform, argname', FACTORED)
 def test_a_zero_factor_with_a_schedule_changes_nothing(bk, transform,
                                                        argname):
     # 0 times anything is 0, even a shared schedule: no new expression
     p = Problem(bk)
     schedule = bk.shared(np.float64(0.1))
+    # (the bias is a vector: group_lasso_proximal's axis 1 is not in it)
+    params = [p.W] if transform is group_lasso_proximal else [p.W, p.b]
     for kw in ({argname: schedule, 'learning_rate': 0},
                {argname: 0, 'learning_rate': schedule}):
-        new = transform(p.updates, [p.W, p.b], **kw)
+        new = transform(p.updates, params, **kw)
         assert all(new[q] is p.updates[q] for q in p.updates)
     new = transform(p.updates, [p.W], learning_rate=schedule,
                     **{argname: schedule})
@@ -494,3 +530,808 @@ def test_an_update_given_as_a_number(bk, transform, argname):
     expected = (0.25 - 0.1 * w0 if transform is decoupled_weight_decay
                 else soft_threshold(np.full(2, 0.25), 0.1))
     np.testing.assert_allclose(bk.evaluate(new[W]), expected, rtol=1e-12)
+
+
+# == decay_params ===========================================================
+
+def gamma_net(bk):
+    """Duck layers: a dense W, a batch-norm-like scale (regularizable) and
+    shift, a bias, and a 4-d filter bank: everything a network may hold."""
+    rng = np.random.RandomState(4)
+    W = bk.shared(rng.randn(3, 4), name='W')
+    b = bk.shared(rng.randn(4), name='b')
+    gamma = bk.shared(np.ones(4), name='gamma')
+    beta = bk.shared(np.zeros(4), name='beta')
+    F = bk.shared(rng.randn(2, 4, 1, 1), name='F')
+    dense = DuckLayer(DuckLayer(None), [(W, {'trainable', 'regularizable'}),
+                                       (b, {'trainable'})], name='dense')
+    norm = DuckLayer(dense, [(beta, {'trainable'}),
+                             (gamma, {'trainable', 'regularizable'})])
+    conv = DuckLayer(norm, [(F, {'trainable', 'regularizable'})])
+    return conv, dict(W=W, b=b, gamma=gamma, beta=beta, F=F)
+
+
+def test_decay_params_leaves_out_every_vector(bk):
+    net, p = gamma_net(bk)
+    assert decay_params(net) == [p['W'], p['F']]      # not gamma
+    assert decay_params([net]) == [p['W'], p['F']]
+    assert decay_params(net, tags={'trainable': True}) == [p['W'], p['F']]
+    assert decay_params(net, {'regularizable': False}) == []
+    # what Lasagne's tags alone select: the scale too
+    assert reg.regularize_network_params(net, Recorder()) == 0
+    recorder = Recorder()
+    reg.regularize_network_params(net, recorder)
+    assert recorder.calls == [p['W'], p['gamma'], p['F']]
+
+
+def test_decay_params_feed_a_penalty_and_the_transforms(bk):
+    net, p = gamma_net(bk)
+    expected = sum((p[k].get_value() ** 2).sum() for k in ('W', 'F'))
+    np.testing.assert_allclose(
+        bk.evaluate(reg.apply_penalty(decay_params(net), reg.l2)), expected,
+        rtol=1e-12)
+    updates = collections.OrderedDict(
+        (q, q * 1) for q in (p['W'], p['b'], p['gamma'], p['beta'], p['F']))
+    new = decoupled_weight_decay(updates, decay_params(net), decay=0.5)
+    assert [q for q in new if new[q] is not updates[q]] == [p['W'], p['F']]
+    W, F = bk.function([], [new[p['W']], new[p['F']]])()
+    np.testing.assert_allclose(W, 0.5 * p['W'].get_value(), rtol=1e-12)
+    np.testing.assert_allclose(F, 0.5 * p['F'].get_value(), rtol=1e-12)
+
+
+@pytest.mark.parametrize('layer, error, match', [
+    (None, TypeError, '^layer: expected a layer or an iterable of layers'),
+    (3, TypeError, '^layer: expected a layer or an iterable of layers'),
+    ([DuckLayer(None), 'x'], TypeError, r"^layer\[1\]: expected a layer"),
+])
+def test_decay_params_bad_layers_are_named(layer, error, match):
+    with pytest.raises(error, match=match):
+        decay_params(layer)
+
+
+def test_decay_params_of_variables_or_bad_tags_are_errors(bk):
+    net, p = gamma_net(bk)
+    with pytest.raises(TypeError, match=r'^layer: expected a layer .*got '
+                                        r"'W' \(2-d\)"):
+        decay_params(p['W'])
+    with pytest.raises(TypeError, match=r'^layer\[0\]: expected a layer'):
+        decay_params([p['W']])
+    with pytest.raises(TypeError, match='^tags: expected a mapping'):
+        decay_params(net, tags='regularizable')
+    tags = {'trainable': True}
+    decay_params(net, tags)
+    assert tags == {'trainable': True}
+
+
+def lasagne_batch_norm(L):
+    """The batch-norm layer Lasagne 0.1's users wrote (0.1 has none): beta
+    not regularizable, gamma with add_param's default tags, as in Lasagne
+    master's BatchNormLayer."""
+    import theano.tensor as T
+
+    class BatchNormLayer(L.Layer):
+        def __init__(self, incoming, **kwargs):
+            super().__init__(incoming, **kwargs)
+            shape = (self.input_shape[1],)
+            self.beta = self.add_param(np.zeros(shape), shape, 'beta',
+                                       regularizable=False)
+            self.gamma = self.add_param(np.ones(shape), shape, 'gamma')
+
+        def get_output_for(self, input, **kwargs):
+            mean = input.mean(axis=0)
+            std = T.sqrt(input.var(axis=0) + 1e-4)
+            return (input - mean) / std * self.gamma + self.beta
+
+    return BatchNormLayer
+
+
+@pytest.mark.lasagne
+def test_decay_params_on_lasagne_batch_norm_and_lstm(bk, L):
+    import lasagne
+    lasagne.random.set_rng(np.random.RandomState(5))
+    BatchNormLayer = lasagne_batch_norm(L)
+    l_in = L.InputLayer((None, 5))
+    hidden = L.DenseLayer(l_in, 4, name='hidden')
+    normed = BatchNormLayer(hidden, name='bn')
+    out = L.DenseLayer(normed, 3, name='out')
+    regularizable = L.get_all_params(out, regularizable=True)
+    assert normed.gamma in regularizable            # what Lasagne decays
+    assert decay_params(out) == [hidden.W, out.W]
+    # the same rule, checked on the values' shapes (numpy), on an LSTM
+    seq = L.InputLayer((None, 6, 3))
+    lstm = L.LSTMLayer(seq, num_units=4, name='lstm')
+    expected = [p for p in L.get_all_params(lstm, regularizable=True)
+                if np.ndim(p.get_value()) >= 2]
+    names = [p.name for p in decay_params(lstm)]
+    assert names == [p.name for p in expected]
+    assert len(names) == 8                          # W_in_to_*, W_hid_to_*
+    lost = {p.name for p in L.get_all_params(lstm, regularizable=True)} \
+        - set(names)
+    assert lost == {'lstm.W_cell_to_ingate', 'lstm.W_cell_to_forgetgate',
+                    'lstm.W_cell_to_outgate'}       # the peepholes
+
+
+@pytest.mark.lasagne
+def test_adamw_on_decay_params_leaves_batch_norm_scales_alone(bk, L):
+    import lasagne
+    import theano.tensor as T
+    lasagne.random.set_rng(np.random.RandomState(6))
+    BatchNormLayer = lasagne_batch_norm(L)
+    normed = BatchNormLayer(L.DenseLayer(L.InputLayer((None, 5)), 4))
+    net = L.DenseLayer(normed, 2, nonlinearity=None)
+    x = T.matrix('x')
+    loss = T.mean(L.get_output(net, x) ** 2)
+    params = L.get_all_params(net, trainable=True)
+    start = [p.get_value() for p in params]
+    X = np.random.RandomState(7).randn(16, 5).astype(bk.config.floatX)
+
+    def step(transform):
+        for param, value in zip(params, start):
+            param.set_value(value)
+        updates = transform(lasagne.updates.adam(loss, params, 0.01))
+        bk.root.function([x], loss, updates=updates)(X)
+        return [p.get_value() for p in params]
+
+    plain = step(lambda u: u)
+    decayed = step(lambda u: decoupled_weight_decay(
+        u, decay_params(net), decay=0.5, learning_rate=0.01))
+    for param, before, a, b in zip(params, start, plain, decayed):
+        if np.ndim(before) >= 2:      # W: Adam's step minus 0.005 * W
+            np.testing.assert_allclose(b, a - 0.005 * before, rtol=1e-6,
+                                       atol=1e-9)
+        else:                         # biases, beta, gamma: bit for bit
+            assert np.array_equal(a, b), param.name
+
+
+# == max_norm ===============================================================
+
+def units_with_norms(shape, axes, norms, dtype, seed=0):
+    """Random values whose units (the slices over `axes`) have `norms`."""
+    a = np.random.RandomState(seed).randn(*shape)
+    a /= np.sqrt((a ** 2).sum(axis=axes, keepdims=True))
+    keep = [1 if i in axes else n for i, n in enumerate(shape)]
+    return (a * np.reshape(norms, keep)).astype(dtype)
+
+
+def np_norms(a, axes):
+    a = np.asarray(a, dtype=np.float64)
+    return np.sqrt((a ** 2).sum(axis=axes, keepdims=True))
+
+
+# (shape, the axes of a unit under Lasagne's convention)
+CONVENTION = [((6, 5), (0,)), ((5, 3, 4), (1, 2)), ((4, 2, 3, 3), (1, 2, 3)),
+              ((3, 2, 2, 2, 2), (1, 2, 3, 4))]
+LIMIT = 2.0
+
+
+def mixed_norms(n):
+    """Unit norms under, at and over LIMIT, and a zero unit."""
+    return np.resize([0.5, 3.0, LIMIT, 7.5, 0.0, 1.999], n)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('shape, axes', CONVENTION)
+def test_max_norm_scales_units_over_the_limit_and_keeps_the_others(
+        bk, dtype, shape, axes):
+    n_units = int(np.prod([n for i, n in enumerate(shape) if i not in axes]))
+    w0 = units_with_norms(shape, axes, mixed_norms(n_units), dtype)
+    W = bk.shared(w0, name='W')
+    step = (np.ones(shape) * 1e-3).astype(dtype)
+    updates = collections.OrderedDict([(W, W - step)])
+    new = max_norm(updates, [W], LIMIT)
+    assert new[W].dtype == dtype
+    u, got = bk.function([], [updates[W], new[W]])()
+    norms = np_norms(u, axes)
+    over = norms > LIMIT * (1 + 1e-6)
+    under = norms < LIMIT * (1 - 1e-6)
+    assert over.sum() >= 2 and under.sum() >= 1
+    over, under = (np.broadcast_to(m, shape) for m in (over, under))
+    # under the limit: bit for bit the update
+    assert np.array_equal(got[under].view('u1'), u[under].view('u1'))
+    # over it: the update's direction, with norm LIMIT
+    rtol = RTOL[dtype] * 2
+    np.testing.assert_allclose(np_norms(got, axes)[np_norms(u, axes) > LIMIT
+                                                   * (1 + 1e-6)],
+                               LIMIT, rtol=rtol)
+    expected = u.astype(np.float64) * (LIMIT / norms)
+    np.testing.assert_allclose(got[over], expected[over], rtol=rtol)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_max_norm_at_the_limit_exactly_is_unchanged(bk, dtype):
+    # a unit of norm exactly 2 (3-4-5 scaled), another just over
+    w0 = np.array([[1.2, 1.2], [1.6, 1.6000001]], dtype=dtype)
+    W = bk.shared(w0, name='W')
+    got = bk.evaluate(max_norm(collections.OrderedDict([(W, W * 1)]), W,
+                               LIMIT)[W])
+    assert np.array_equal(got[:, 0], w0[:, 0])
+    assert np.sqrt((got[:, 1].astype(float) ** 2).sum()) <= LIMIT * (1 + 1e-7)
+
+
+@pytest.mark.parametrize('norm_axes, unit_axes', [
+    (1, (1,)), (-1, (1,)), ((0,), (0,)), ((0, 1), (0, 1)), ([1, 0], (0, 1))])
+def test_max_norm_axes_given_apply_to_every_parameter(bk, norm_axes,
+                                                      unit_axes):
+    rng = np.random.RandomState(8)
+    w0, v0 = 2 * rng.randn(4, 3), 2 * rng.randn(3, 5)
+    W, V = bk.shared(w0, name='W'), bk.shared(v0, name='V')
+    updates = collections.OrderedDict([(W, W * 1), (V, V * 1)])
+    new = max_norm(updates, [W, V], 1.5, norm_axes=norm_axes)
+    for got, a in zip(bk.function([], [new[W], new[V]])(), (w0, v0)):
+        norms = np_norms(a, unit_axes)
+        expected = np.where(norms > 1.5, a * 1.5 / norms, a)
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_max_norm_of_a_vector_with_norm_axes(bk):
+    b = bk.shared(np.array([3.0, 4.0]), name='b')
+    new = max_norm(collections.OrderedDict([(b, b * 1)]), [b], 1.0,
+                   norm_axes=0)
+    np.testing.assert_allclose(bk.evaluate(new[b]), [0.6, 0.8], rtol=1e-12)
+
+
+def test_max_norm_of_layers_skips_vectors(bk):
+    net, p = gamma_net(bk)
+    for q in ('W', 'F'):
+        p[q].set_value(10 * p[q].get_value())
+    updates = collections.OrderedDict((q, q * 1) for q in p.values())
+    for layers in (net, [net], (net,)):
+        new = max_norm(updates, layers, 1.0, tags={'trainable': True})
+        assert [q for q in new if new[q] is not updates[q]] == [p['W'],
+                                                                p['F']]
+    W, F = bk.function([], [new[p['W']], new[p['F']]])()
+    np.testing.assert_allclose(np_norms(W, (0,)), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(np_norms(F, (1, 2, 3)), 1.0, rtol=1e-12)
+
+
+def test_max_norm_keeps_order_dtype_and_the_input(bk):
+    p = Problem(bk, 'float32')
+    extra = bk.shared(np.zeros(2), name='moment')
+    updates = collections.OrderedDict(
+        [(extra, extra + 1)] + list(p.updates.items()))
+    before = list(updates.items())
+    limit = bk.shared(np.float64(0.5))                  # a float64 schedule
+    with bk.change_flags(floatX='float64'):
+        new = max_norm(updates, [p.W], limit)
+    assert type(new) is collections.OrderedDict
+    assert list(new) == [extra, p.W, p.b]
+    assert list(updates.items()) == before
+    assert new[p.W].dtype == 'float32'
+    assert new[extra] is updates[extra] and new[p.b] is updates[p.b]
+    step = bk.root.function([], [], updates=new)
+    for value in (0.5, 0.1):
+        limit.set_value(value)
+        w = p.W.get_value().astype(np.float64) - 0.5 * p.gw
+        step()
+        norms = np_norms(w, (0,))
+        np.testing.assert_allclose(
+            p.W.get_value(), np.where(norms > value, w * value / norms, w),
+            rtol=1e-5, atol=1e-6)
+
+
+def test_per_unit_transforms_of_an_update_given_as_a_number(bk):
+    # a reset to a number, or to a 0-d expression, is the whole tensor
+    W = bk.shared(np.zeros((4, 2)), name='W')
+    for value in (3.0, np.float64(3.0), bk.T.constant(np.array(3.0)) * 1):
+        updates = collections.OrderedDict([(W, value)])
+        new = max_norm(updates, [W], 2.0)     # columns of norm 6 -> 2
+        np.testing.assert_allclose(bk.evaluate(new[W]), np.full((4, 2), 1.0),
+                                   rtol=1e-12)
+        new = group_lasso_proximal(updates, [W], 1.0, axis=1)
+        # rows of norm sqrt(18): 3 * (1 - 1 / sqrt(18)) each
+        np.testing.assert_allclose(bk.evaluate(new[W]),
+                                   np.full((4, 2), 3 - 3 / np.sqrt(18)),
+                                   rtol=1e-12)
+        assert new[W].dtype == 'float64'
+
+
+def test_max_norm_in_python_mode_and_with_a_zero_unit(bk):
+    a = np.zeros((3, 2))
+    a[:, 1] = [6.0, 0.0, 8.0]
+    W = bk.shared(a, name='W')
+    new = max_norm(collections.OrderedDict([(W, W * 1)]), W, 5.0)
+    for mode in (None, bk.py_mode()):
+        got = bk.function([], new[W], mode=mode)()
+        np.testing.assert_array_equal(got, [[0.0, 3.0], [0.0, 0.0],
+                                            [0.0, 4.0]])
+
+
+@pytest.mark.parametrize('value, error, match', [
+    (0, ValueError, '^max_norm: expected a positive number, got 0$'),
+    (-1.0, ValueError, '^max_norm: expected a positive number, got -1.0$'),
+    (float('nan'), ValueError, '^max_norm: expected a finite number'),
+    ('2', TypeError, '^max_norm: expected a real number'),
+    (None, TypeError, '^max_norm: expected a real number'),
+])
+def test_max_norm_bad_limits_are_named(bk, value, error, match):
+    p = Problem(bk)
+    with pytest.raises(error, match=match):
+        max_norm(p.updates, [p.W], value)
+
+
+def test_max_norm_shapes_without_units_are_named(bk):
+    p = Problem(bk)
+    with pytest.raises(ValueError) as info:
+        max_norm(p.updates, [p.W, p.b], 1.0)
+    assert str(info.value) == (
+        "norm_axes: parameter 'b' has 1 dimension(s), and units are defined "
+        "for 2 (a dense layer's W: each column, axis 0) to 5 (a "
+        "convolution's W: each filter, every axis but the first); give "
+        "norm_axes for it, or leave it out of params")
+    six = bk.shared(np.ones((1,) * 6), name='six')
+    with pytest.raises(ValueError, match="^norm_axes: parameter 'six' has 6 "
+                                         "dimension"):
+        max_norm(collections.OrderedDict([(six, six * 1)]), [six], 1.0)
+    with pytest.raises(ValueError, match=re.escape(
+            "norm_axes: 2 is out of range for parameter 'W' with 2 "
+            "dimension(s) (expected -2 <= norm_axes < 2)")):
+        max_norm(p.updates, [p.W], 1.0, norm_axes=2)
+    with pytest.raises(TypeError, match='^norm_axes: expected an int or a '
+                                        'tuple of ints, got str'):
+        max_norm(p.updates, [p.W], 1.0, norm_axes='0')
+
+
+def lasagne_net(L, kind):
+    """A Lasagne MLP or a small convnet, in the current floatX."""
+    import lasagne
+    lasagne.random.set_rng(np.random.RandomState(12))
+    if kind == 'mlp':
+        net = L.DenseLayer(L.InputLayer((None, 6)), 5)
+    else:
+        net = L.Conv2DLayer(L.InputLayer((None, 2, 6, 6)), 3, 3)
+        net = L.Conv2DLayer(net, 4, 2)
+    return L.DenseLayer(net, 4)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('kind', ['mlp', 'convnet'])
+def test_max_norm_agrees_with_lasagnes_norm_constraint_over_the_limit(
+        bk, L, dtype, kind):
+    import lasagne
+    import theano.tensor as T
+    with bk.change_flags(floatX=dtype):
+        net = lasagne_net(L, kind)
+        params = L.get_all_params(net, trainable=True)
+        for p in params:
+            p.set_value(3 * p.get_value())
+        bottom = L.get_all_layers(net)[0].shape
+        x = T.TensorType(dtype, (False,) * len(bottom))('x')
+        X = np.random.RandomState(9).randn(
+            *[n or 8 for n in bottom]).astype(dtype)
+        loss = T.mean(L.get_output(net, x) ** 2)
+        updates = lasagne.updates.sgd(loss, params, learning_rate=0.1)
+        weights = L.get_all_params(net, regularizable=True)
+        new = max_norm(updates, net, 1.0)
+        theirs = [lasagne.updates.norm_constraint(updates[w], 1.0)
+                  for w in weights]
+        out = bk.function([x], [updates[w] for w in weights]
+                          + [new[w] for w in weights] + theirs)(X)
+    n = len(weights)
+    assert n == (2 if kind == 'mlp' else 3)
+    for w, u, got, lasagnes in zip(weights, out[:n], out[n:2 * n],
+                                   out[2 * n:]):
+        assert u.dtype == got.dtype == lasagnes.dtype == dtype
+        axes = (0,) if u.ndim == 2 else tuple(range(1, u.ndim))
+        norms = np.broadcast_to(np_norms(u, axes), u.shape)
+        over, under = norms > 1 + 1e-5, norms < 1 - 1e-5
+        assert over.any(), w.name
+        np.testing.assert_allclose(got[over], lasagnes[over],
+                                   rtol={'float32': 2e-6, 'float64': 2e-7}[dtype])
+        np.testing.assert_allclose(np_norms(got, axes)[np_norms(u, axes) > 1],
+                                   1.0, rtol={'float32': 1e-6,
+                                              'float64': 1e-12}[dtype])
+        assert np.array_equal(got[under], u[under])
+        # Lasagne's shrinks the units under the limit too, by 1e-7 / norm
+        if under.any():
+            assert not np.array_equal(lasagnes[under], u[under])
+
+
+def dtype_(dtype, value):
+    return np.dtype(dtype).type(value)
+
+
+# == group_lasso_proximal ===================================================
+
+def np_block_soft_threshold(u, axes, t):
+    u = np.asarray(u, dtype=np.float64)
+    norms = np_norms(u, axes)
+    scale = np.where(norms > t, 1 - t / np.where(norms > 0, norms, 1), 0.0)
+    return u * scale
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('shape, axis, axes', [
+    ((6, 5), 1, (1,)), ((6, 5), 0, (0,)), ((6, 5), -1, (1,)),
+    ((4, 2, 3, 3), (1, 2, 3), (1, 2, 3)), ((4, 3, 2), (0, 2), (0, 2))])
+def test_group_lasso_proximal_is_block_soft_thresholding(bk, dtype, shape,
+                                                         axis, axes):
+    n_groups = int(np.prod([n for i, n in enumerate(shape) if i not in axes]))
+    norms = np.resize([0.05, 1.0, 0.3, 0.0, 0.2999, 2.5], n_groups)
+    w0 = units_with_norms(shape, axes, norms, dtype, seed=3)
+    W = bk.shared(w0, name='W')
+    updates = collections.OrderedDict([(W, W * 1)])
+    new = group_lasso_proximal(updates, [W], strength=0.6,
+                               learning_rate=0.5, axis=axis)   # t = 0.3
+    assert new[W].dtype == dtype
+    got = bk.evaluate(new[W])
+    expected = np_block_soft_threshold(w0, axes, 0.3)
+    dropped = np.broadcast_to(np_norms(w0, axes) <= 0.3 * (1 + 1e-6), shape)
+    assert dropped.sum() > 0 and (~dropped).sum() > 0
+    assert np.all(got[dropped] == 0) and not np.signbit(got[dropped]).any()
+    np.testing.assert_allclose(got, expected, rtol=RTOL[dtype] * 4,
+                               atol=1e-7)
+    kept_norms = np_norms(got, axes)[np_norms(w0, axes) > 0.3 * (1 + 1e-6)]
+    np.testing.assert_allclose(
+        kept_norms, np_norms(w0, axes)[np_norms(w0, axes) > 0.3 * (1 + 1e-6)]
+        - 0.3, rtol=RTOL[dtype] * 4)
+
+
+def test_group_lasso_proximal_threshold_exactly_at_a_group_norm(bk):
+    W = bk.shared(np.array([[0.3, 0.4], [0.6, 0.8], [0.0, 0.0]]), name='W')
+    new = group_lasso_proximal(collections.OrderedDict([(W, W * 1)]), W,
+                               strength=0.5)
+    np.testing.assert_allclose(bk.evaluate(new[W]),
+                               [[0.0, 0.0], [0.3, 0.4], [0.0, 0.0]],
+                               rtol=1e-12)
+
+
+def test_group_lasso_proximal_zero_groups_give_no_nan(bk):
+    # a threshold of 0 from a schedule: 0 / 0 would be NaN
+    a = np.zeros((3, 2))
+    a[1] = [3.0, -4.0]
+    W = bk.shared(a, name='W')
+    strength = bk.shared(np.float64(0.0))
+    new = group_lasso_proximal(collections.OrderedDict([(W, W * 1)]), W,
+                               strength)
+    grad = bk.grad(new[W].sum(), W)          # through the transform
+    for mode in (None, bk.py_mode()):
+        for value, row in ((0.0, [3.0, -4.0]), (1.0, [2.4, -3.2])):
+            strength.set_value(value)
+            got, g = bk.function([], [new[W], grad], mode=mode)()
+            np.testing.assert_allclose(got, [[0, 0], row, [0, 0]],
+                                       rtol=1e-12)
+            assert np.all(np.isfinite(g))
+            np.testing.assert_array_equal(g[[0, 2]], 0.0)
+
+
+def test_group_lasso_proximal_propagates_nan(bk):
+    a = np.ones((3, 2))
+    a[1, 0] = np.nan
+    W = bk.shared(a, name='W')
+    got = bk.evaluate(group_lasso_proximal(
+        collections.OrderedDict([(W, W * 1)]), W, 0.1)[W])
+    assert np.isnan(got[1]).all() and np.isfinite(got[[0, 2]]).all()
+
+
+def test_group_lasso_proximal_of_layers_skips_vectors(bk):
+    net, p = gamma_net(bk)
+    updates = collections.OrderedDict((q, q * 1) for q in p.values())
+    for tags, layers in (({'trainable': True}, net),
+                         ({'trainable': True}, [net]),
+                         ({'regularizable': True}, net)):
+        new = group_lasso_proximal(updates, layers, 0.1, tags=tags)
+        assert [q for q in new if new[q] is not updates[q]] == [p['W'],
+                                                                p['F']]
+
+
+def test_group_lasso_proximal_keeps_order_dtype_and_the_input(bk):
+    p = Problem(bk, 'float32')
+    before = list(p.updates.items())
+    with bk.change_flags(floatX='float64'):
+        new = group_lasso_proximal(p.updates, [p.W], np.float64(0.5),
+                                   learning_rate=0.5)
+    assert list(p.updates.items()) == before and list(new) == [p.W, p.b]
+    assert new[p.W].dtype == 'float32' and new[p.b] is p.updates[p.b]
+    u = p.sgd(p.w0.astype(np.float64), p.gw)
+    np.testing.assert_allclose(bk.evaluate(new[p.W]),
+                               np_block_soft_threshold(u, (1,), 0.25),
+                               rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('zero', [0, 0.0, np.array(0.0)])
+def test_group_lasso_proximal_zero_is_an_unchanged_copy(bk, zero):
+    p = Problem(bk)
+    for kw in ({'strength': zero}, {'strength': 0.5, 'learning_rate': zero}):
+        new = group_lasso_proximal(p.updates, [p.W], **kw)
+        assert new is not p.updates
+        assert list(new.items()) == list(p.updates.items())
+
+
+def test_group_lasso_proximal_bad_input_is_named(bk):
+    p = Problem(bk)
+    with pytest.raises(ValueError, match='^strength: expected a non-negative'):
+        group_lasso_proximal(p.updates, [p.W], -1.0)
+    with pytest.raises(ValueError, match='^learning_rate: expected a finite'):
+        group_lasso_proximal(p.updates, [p.W], 1.0, float('inf'))
+    with pytest.raises(ValueError, match=re.escape(
+            "axis: 1 is out of range for parameter 'b' with 1 dimension(s) "
+            "(expected -1 <= axis < 1)")):
+        group_lasso_proximal(p.updates, [p.W, p.b], 1.0)
+    with pytest.raises(ValueError, match=r"^axis: \(1, -1\) names axis 1 "
+                                         "more than once$"):
+        group_lasso_proximal(p.updates, [p.W], 1.0, axis=(1, -1))
+    with pytest.raises(TypeError, match='^updates: expected a mapping'):
+        group_lasso_proximal([], [p.W], 1.0)
+    with pytest.raises(KeyError, match="not in updates: 'lonely'"):
+        group_lasso_proximal(p.updates, bk.shared(np.ones((2, 2)),
+                                                  name='lonely'), 1.0)
+
+
+def mlp_data(dtype, n=128, seed=10):
+    """8 inputs; the targets depend on the first 3 only, the rest is noise."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, 8)
+    true = np.array([[1.5, -1.0], [-1.0, 1.5], [1.0, 1.0]])
+    y = np.tanh(X[:, :3] @ true) + 0.05 * rng.randn(n, 2)
+    return X.astype(dtype), y.astype(dtype)
+
+
+def np_mlp_grads(X, y, W1, b1, W2, b2):
+    """Gradients of mean((tanh(X W1 + b1) W2 + b2 - y) ** 2), in float64."""
+    X, y, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float64)
+                            for a in (X, y, W1, b1, W2, b2))
+    h = np.tanh(X @ W1 + b1)
+    d_out = 2.0 * (h @ W2 + b2 - y) / y.size
+    d_h = (d_out @ W2.T) * (1 - h ** 2)
+    return X.T @ d_h, d_h.sum(axis=0), h.T @ d_out, d_out.sum(axis=0)
+
+
+@pytest.mark.lasagne
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_group_lasso_proximal_training_drops_exactly_the_irrelevant_inputs(
+        bk, L, dtype):
+    import lasagne
+    import theano.tensor as T
+
+    from lasagne_reg import group_lasso, regularize_network_params
+    lr, lam, steps = 0.2, 0.05, 150            # all zero by step 95
+    with bk.change_flags(floatX=dtype):
+        lasagne.random.set_rng(np.random.RandomState(11))
+        l_in = L.InputLayer((None, 8))
+        hidden = L.DenseLayer(l_in, 6, name='hidden',
+                              nonlinearity=lasagne.nonlinearities.tanh)
+        net = L.DenseLayer(hidden, 2, nonlinearity=None, name='out')
+        params = L.get_all_params(net, trainable=True)
+        assert {p.dtype for p in params} == {dtype}
+        start = [p.get_value() for p in params]
+        X, y = mlp_data(dtype)
+        x_var, y_var = T.matrix('x'), T.matrix('y')
+        loss = T.mean((L.get_output(net, x_var) - y_var) ** 2)
+        updates = lasagne.updates.sgd(loss, params, learning_rate=lr)
+        prox = group_lasso_proximal(updates, hidden, lam, learning_rate=lr,
+                                    axis=1)             # hidden.W's rows
+        assert [p for p in prox if prox[p] is not updates[p]] == [hidden.W]
+        assert prox[hidden.W].dtype == dtype
+        train = bk.root.function([x_var, y_var], loss, updates=prox)
+    for _ in range(steps):
+        train(X, y)
+
+    W1, b1, W2, b2 = (a.astype(np.float64) for a in start)
+    for _ in range(steps):                              # the same in numpy
+        g = np_mlp_grads(X, y, W1, b1, W2, b2)
+        W1 = np_block_soft_threshold(W1 - lr * g[0], (1,), lr * lam)
+        b1, W2, b2 = b1 - lr * g[1], W2 - lr * g[2], b2 - lr * g[3]
+    got = hidden.W.get_value()
+    dropped = np.all(got == 0, axis=1)
+    np.testing.assert_array_equal(dropped, np.all(W1 == 0, axis=1))
+    assert list(np.flatnonzero(dropped)) == [3, 4, 5, 6, 7]
+    rtol = TRAIN_RTOL[dtype] * 10
+    np.testing.assert_allclose(got, W1, rtol=rtol, atol=rtol * 1e-2)
+    np.testing.assert_allclose(net.W.get_value(), W2, rtol=rtol,
+                               atol=rtol * 1e-2)
+
+    # the same penalty in the loss: small rows, none exactly 0
+    for p, value in zip(params, start):
+        p.set_value(value)
+    with bk.change_flags(floatX=dtype):
+        penalized = loss + lam * regularize_network_params(
+            hidden, group_lasso, axis=1)
+        train = bk.root.function([x_var, y_var], loss,
+                                 updates=lasagne.updates.sgd(
+                                     penalized, params, learning_rate=lr))
+    for _ in range(steps):
+        train(X, y)
+    assert not np.any(hidden.W.get_value() == 0)
+
+
+# == the precision warning ==================================================
+
+UINT = {'float16': np.uint16, 'float32': np.uint32, 'float64': np.uint64}
+
+
+def critical_weights(dtype, count=2 ** 12):
+    """Weights in [1, 2) where rounding decides: the smallest and largest
+    mantissas (and every float16 one), and their negatives."""
+    kind = np.dtype(dtype).type
+    bits = np.array(1.0, dtype).view(UINT[dtype])
+    steps = np.arange(min(count, 2 ** np.finfo(dtype).nmant),
+                      dtype=UINT[dtype])
+    top = np.array(2.0, dtype).view(UINT[dtype]) - 1
+    w = np.concatenate([(bits + steps).view(kind), (top - steps).view(kind)])
+    return np.concatenate([w, -w])
+
+
+def np_changes(f, w, fused):
+    """Where w - f * w != w, with the multiply and the subtraction rounded
+    separately (numpy's arithmetic) or once (a fused multiply-add: exact in
+    integers, w = M * 2**-p and f = F * 2**e)."""
+    kind = w.dtype.type
+    f = kind(f)
+    if not fused:
+        return (w - f * w) != w
+    p = np.finfo(kind).nmant
+    m, e = np.frexp(float(f))
+    F, e = int(m * 2 ** (p + 1)), int(e) - (p + 1)
+    out = []
+    for x in np.abs(w):
+        M = int(np.frexp(float(x))[0] * 2 ** (p + 1))   # x in [1, 2)
+        # w - f w rounds to w iff f w is under half the gap below w: the gap
+        # is 2**-p (2**-p-1 at a power of two); a tie keeps an even M
+        half = 2 ** (-p - 1) if M != 2 ** p else 2 ** (-p - 2)
+        product = Fraction(F * M) * Fraction(2) ** (e - p)   # exact
+        out.append(product > half or (product == half and M % 2 == 1))
+    return np.array(out)
+
+
+def below(x, n=1):
+    for _ in range(n):
+        x = np.nextafter(x, type(x)(0))
+    return x
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'float32', 'float64'])
+def test_the_smallest_decay_that_changes_every_weight_by_brute_force(dtype):
+    kind = np.dtype(dtype).type
+    w = critical_weights(dtype)
+    eps = np.finfo(dtype).eps
+    half, quarter = kind(eps / 2), kind(eps / 4)
+    # separate roundings: every weight changes from two floats below eps/2
+    # on; fused: from one below. Both: from one below.
+    assert np_changes(below(half, 2), w, fused=False).all()
+    assert not np_changes(below(half, 3), w, fused=False).all()
+    assert np_changes(below(half, 1), w, fused=True).all()
+    assert not np_changes(below(half, 2), w, fused=True).all()
+    # at a quarter of eps or under, no weight changes; just over it, some
+    for fused in (False, True):
+        assert not np_changes(quarter, w, fused).any()
+        over = np.nextafter(quarter, kind(1))
+        assert np_changes(over, w, fused).any()
+        assert not np_changes(over, w, fused).all()
+    # the whole binade, where numpy allows it: float16 and float32
+    if dtype != 'float64':
+        one = np.array(1.0, dtype).view(UINT[dtype])
+        every = (one + np.arange(2 ** np.finfo(dtype).nmant,
+                                 dtype=UINT[dtype])).view(kind)
+        assert np_changes(below(half, 2), every, fused=False).all()
+        assert not np_changes(below(half, 3), every, fused=False).all()
+        assert not np_changes(quarter, every, fused=False).any()
+    # the warning's threshold is that float, and it says so
+    smallest = below(half, 1)
+    assert lasagne_reg.updates._smallest_decay(dtype) == smallest
+
+
+def rounding_problem(bk, dtype, values):
+    W = bk.shared(values.astype(dtype), name='W')
+    return W, collections.OrderedDict([(W, W * 1)])
+
+
+def warnings_of(call, *args, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        result = call(*args, **kwargs)
+    return result, [w for w in caught
+                    if issubclass(w.category, lasagne_reg.PrecisionWarning)]
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'float32', 'float64'])
+def test_the_precision_warning_on_and_off_at_the_boundary(bk, dtype):
+    kind = np.dtype(dtype).type
+    eps = np.finfo(dtype).eps
+    smallest = below(kind(eps / 2))
+    W, updates = rounding_problem(bk, dtype, np.ones((2, 2)))
+    # a product just under the threshold that the dtype rounds up to it
+    # changes every weight: the check is in the dtype, not in float64
+    rounds_up = float(smallest) * (1 - float(eps) / 8)
+    assert kind(rounds_up) == smallest
+    for decay, lr, warns in ((float(smallest), None, False),
+                             (rounds_up, None, False),
+                             (float(below(smallest)), None, True),
+                             (eps / 2, None, False), (0.49 * eps, None, True),
+                             (eps, 1.0, False), (eps / 4, None, True),
+                             (1e-3, 1e-3 * eps, True),
+                             (0.51 * eps / 1e-4, 1e-4, False)):
+        _, found = warnings_of(decoupled_weight_decay, updates, [W], decay,
+                               learning_rate=lr)
+        assert len(found) == (1 if warns else 0), (decay, lr)
+        if warns:
+            text = str(found[0].message)
+            factor = float(decay) * (1.0 if lr is None else float(lr))
+            assert text.startswith('decay * learning_rate = %.6g '
+                                   % factor)
+            assert 'the smallest product that takes effect on every %s ' \
+                'weight is %s' % (dtype, smallest) in text
+            which = 'every' if kind(factor) <= eps / 4 else 'some'
+            assert 'leaves %s %s weight' % (which, dtype) in text
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_the_precision_warning_matches_what_the_compiled_graph_does(bk,
+                                                                    dtype):
+    kind = np.dtype(dtype).type
+    eps = np.finfo(dtype).eps
+    w = critical_weights(dtype, count=256)
+    W, updates = rounding_problem(bk, dtype, w)
+    for factor, changed in ((float(below(kind(eps / 2))), 'all'),
+                            (eps / 4, 'none'), (0.375 * eps, 'some')):
+        new, found = warnings_of(decoupled_weight_decay, updates, [W],
+                                 factor)
+        assert bool(found) == (changed != 'all')
+        differs = bk.evaluate(new[W]) != w
+        assert {'all': differs.all(), 'none': not differs.any(),
+                'some': differs.any() and not differs.all()}[changed]
+
+
+def test_the_precision_warning_is_once_per_call_for_every_dtype(bk):
+    W, V = (bk.shared(np.ones((2, 2), dtype=d), name=n)
+            for d, n in (('float32', 'W'), ('float64', 'V')))
+    W2 = bk.shared(np.ones((3, 2), dtype='float32'), name='W2')
+    updates = collections.OrderedDict((p, p * 1) for p in (W, V, W2))
+    _, found = warnings_of(lambda: decoupled_weight_decay(
+        updates, [W, W2], 1e-9))
+    assert len(found) == 1 and 'float64 weight' not in str(found[0].message)
+    _, found = warnings_of(lambda: decoupled_weight_decay(
+        updates, [W, V, W2], 8e-17, learning_rate=1.0))
+    assert len(found) == 1
+    assert str(found[0].message) == (
+        "decay * learning_rate = 8e-17 leaves every float32 weight unchanged "
+        "(w - f * w rounds back to w); the smallest product that takes "
+        "effect on every float32 weight is 5.960464e-08, half float32's "
+        "machine epsilon less one unit in the last place; and leaves some "
+        "float64 weights unchanged (w - f * w rounds back to w); the "
+        "smallest product that takes effect on every float64 weight is "
+        "1.1102230246251564e-16, half float64's machine epsilon less one "
+        "unit in the last place. Use a larger decay or learning rate, or "
+        "float64 parameters (docs/errors.rst: 'A decay that rounds away')")
+    assert issubclass(lasagne_reg.PrecisionWarning, UserWarning)
+
+
+@pytest.mark.parametrize('kind', [np.float16, np.float32])
+def test_numeric_factors_multiply_in_float64(bk, kind):
+    # numpy 2 multiplies two float16 scalars in float16: 1e-3 * 1e-5
+    # would underflow to 0 and switch the decay off without a word
+    decay, lr = kind(1e-3), kind(1e-5)
+    w0 = np.array([[1.0, -2.0]])
+    W = bk.shared(w0, name='W')
+    updates = collections.OrderedDict([(W, W * 1)])
+    expected = w0 - float(decay) * float(lr) * w0
+    for transform in (decoupled_weight_decay, l1_proximal):
+        new = transform(updates, [W], decay, learning_rate=lr)
+        assert new[W] is not updates[W]
+    got = bk.evaluate(decoupled_weight_decay(updates, [W], decay, lr)[W])
+    np.testing.assert_allclose(got, expected, rtol=1e-15)
+    assert np.all(got != w0)
+
+
+def test_no_precision_warning_for_schedules_zero_or_other_transforms(bk):
+    W, updates = rounding_problem(bk, 'float32', np.ones((2, 2)))
+    lr = bk.shared(np.float32(1e-12))
+    for call in (lambda: decoupled_weight_decay(updates, [W], 1e-4, lr),
+                 lambda: decoupled_weight_decay(updates, [W], lr),
+                 lambda: decoupled_weight_decay(updates, [W], 0.0),
+                 lambda: decoupled_weight_decay(updates, [W], 1e-4, 0.0),
+                 lambda: l1_proximal(updates, [W], 1e-12),
+                 lambda: group_lasso_proximal(updates, [W], 1e-12)):
+        _, found = warnings_of(call)
+        assert found == []
+    integer = bk.shared(np.ones((2, 2), dtype='int32'), name='counts')
+    _, found = warnings_of(lambda: decoupled_weight_decay(
+        collections.OrderedDict([(integer, integer * 1)]), [integer], 1e-12))
+    assert found == []
+
+
+def test_package_exports_the_network_aware_functions():
+    for name in ('decay_params', 'max_norm', 'group_lasso_proximal',
+                 'PrecisionWarning'):
+        assert name in lasagne_reg.__all__
+        assert getattr(lasagne_reg, name).__doc__

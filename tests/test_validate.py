@@ -421,14 +421,90 @@ def test_penalties_reject_non_tensors(value, shown):
                     'dimension(s) (expected -2 <= axis < 2)'),
     (-3, ValueError, 'axis: -3 is out of range for a tensor with 2 '
                      'dimension(s) (expected -2 <= axis < 2)'),
-    (1.0, TypeError, 'axis: expected an int, got float 1.0'),
-    (True, TypeError, 'axis: expected an int, got bool True'),
-    (None, TypeError, 'axis: expected an int, got NoneType None'),
+    (1.0, TypeError, 'axis: expected an int or a tuple of ints, got float '
+                     '1.0'),
+    (True, TypeError, 'axis: expected an int or a tuple of ints, got bool '
+                      'True'),
+    (None, TypeError, 'axis: expected an int or a tuple of ints, got '
+                      'NoneType None'),
+    ((0, True), TypeError, 'axis: expected an int, got bool True'),
 ])
 def test_an_axis_must_be_an_int_in_range(bk, axis, error, message):
     for x in (np.ones((2, 3)), bk.shared(np.ones((2, 3)))):
         with pytest.raises(error, match=exactly(message)):
             group_lasso(x, axis=axis)
+
+
+@pytest.mark.parametrize('axis, error, message', [
+    ((), ValueError, 'axis: expected an int or a tuple of at least one int, '
+                     'got ()'),
+    ([], ValueError, 'axis: expected an int or a tuple of at least one int, '
+                     'got []'),
+    ((0, 0), ValueError, 'axis: (0, 0) names axis 0 more than once'),
+    ([1, -1, 0], ValueError, 'axis: (1, -1, 0) names axis 1 more than once'),
+    ((0, 2), ValueError, 'axis: 2 is out of range for a tensor with 2 '
+                         'dimension(s) (expected -2 <= axis < 2)'),
+    ((-3,), ValueError, 'axis: -3 is out of range for a tensor with 2 '
+                        'dimension(s) (expected -2 <= axis < 2)'),
+    ((0, '1'), TypeError, "axis: expected an int, got str '1'"),
+    ((0, 1.0), TypeError, 'axis: expected an int, got float 1.0'),
+])
+def test_a_tuple_of_axes_must_name_each_axis_once_in_range(bk, axis, error,
+                                                           message):
+    for x in (np.ones((2, 3)), bk.shared(np.ones((2, 3)))):
+        with pytest.raises(error, match=exactly(message)):
+            group_lasso(x, axis=axis)
+
+
+@pytest.mark.parametrize('axis, axes', [
+    ((0, 1), (0, 1)), ((1, 0), (0, 1)), ([-1], (1,)), ((np.int64(-2),), (0,)),
+    (-2, (0,))])
+def test_every_tuple_of_axes_in_range_counts_as_in_numpy(axis, axes):
+    a = np.arange(6.0).reshape(2, 3) - 2.5
+    expected = np.sqrt((a ** 2).sum(axis=axes)).sum()
+    np.testing.assert_allclose(group_lasso(a, axis=axis), expected,
+                               rtol=1e-12)
+
+
+def test_axes_errors_name_the_parameter_in_the_update_transforms(bk):
+    from collections import OrderedDict
+
+    from lasagne_reg import group_lasso_proximal, max_norm
+    W = bk.shared(np.ones((2, 3)), name='W')
+    updates = OrderedDict([(W, W * 1)])
+    with pytest.raises(ValueError, match=exactly(
+            "norm_axes: 2 is out of range for parameter 'W' with 2 "
+            "dimension(s) (expected -2 <= norm_axes < 2)")):
+        max_norm(updates, [W], 1.0, norm_axes=(0, 2))
+    with pytest.raises(ValueError, match=exactly(
+            "axis: -3 is out of range for parameter 'W' with 2 dimension(s) "
+            "(expected -2 <= axis < 2)")):
+        group_lasso_proximal(updates, [W], 1.0, axis=-3)
+
+
+@pytest.mark.parametrize('value, error, message', [
+    (0, ValueError, 'max_norm: expected a positive number, got 0'),
+    (0.0, ValueError, 'max_norm: expected a positive number, got 0.0'),
+    (-2.0, ValueError, 'max_norm: expected a positive number, got -2.0'),
+    (np.float32(-1), ValueError, 'max_norm: expected a positive number, got '
+                                 + repr(np.float32(-1))),
+    (float('inf'), ValueError, 'max_norm: expected a finite number, got inf'),
+    ('1', TypeError, "max_norm: expected a real number, got str '1'; write "
+                     "the number without quotes (0.1, not '1')"),
+])
+def test_a_limit_must_be_positive(bk, value, error, message):
+    from collections import OrderedDict
+
+    from lasagne_reg import max_norm
+    W = bk.shared(np.ones((2, 3)), name='W')
+    with pytest.raises(error, match=exactly(message)):
+        max_norm(OrderedDict([(W, W * 1)]), [W], value)
+    # the smallest positive limit is a limit: every unit of norm sqrt(2)
+    # is scaled down to it
+    tiny = 1e-300
+    got = bk.evaluate(max_norm(OrderedDict([(W, W * 1)]), [W], tiny)[W])
+    np.testing.assert_allclose(np.sqrt((got ** 2).sum(axis=0)), 0.0,
+                               atol=1e-299)
 
 
 def test_every_axis_in_range_counts_as_in_numpy():

@@ -17,6 +17,11 @@ nothing is downloaded) once per setting:
                             ``decoupled_weight_decay`` (AdamW)
 ``l1_proximal``             Adam's updates through ``l1_proximal``
                             (soft thresholding: exact zeros)
+``max_norm``                Adam's updates through ``max_norm``: each
+                            unit's incoming weights of norm at most c
+``group_lasso_proximal``    Adam's updates through
+                            ``group_lasso_proximal`` with ``axis=1``:
+                            whole inputs and hidden units pruned to 0
 ==========================  ===============================================
 
 The strengths are in :data:`STRENGTHS`. Every run starts from the same
@@ -25,8 +30,10 @@ seeds), so the differences between rows come from the regularizer alone and
 a rerun prints the same numbers. Each run shows a progress bar (tqdm); then
 one table is printed (setting, train and test accuracy, the penalty term in
 the loss, the L2 norm of all weights, the fraction of weights that are
-exactly zero) and a figure is written (matplotlib): test accuracy per epoch
-and a histogram of the weights for each setting.
+exactly zero, the inputs and hidden units pruned to exactly zero) and a
+figure is written (matplotlib): accuracy, weight norms, zeros and pruned
+units per setting, a histogram of each setting's weights and a map of the
+input pixels each setting keeps.
 
 The network is built from Lasagne's layers, which need ``theano.tensor.nnet``:
 the demo runs on Theano 1.0.5 with Lasagne 0.1 (it calls
@@ -46,7 +53,7 @@ Examples
 --------
 >>> from lasagne_reg import demo
 >>> print(' '.join(demo.SETTINGS))
-none l2 l1 l1_l2 group_lasso decoupled_weight_decay l1_proximal
+none l2 l1 l1_l2 group_lasso decoupled_weight_decay l1_proximal max_norm group_lasso_proximal
 >>> demo.main(['--backend', 'pytensor'])
 Traceback (most recent call last):
 ...
@@ -78,7 +85,9 @@ SETTINGS = _settings.SETTINGS
 #: Strength of each setting: the penalty's coefficient in the loss (for
 #: ``l1_l2`` its ``l1`` and ``l2`` arguments), the ``decay`` of
 #: ``decoupled_weight_decay`` (multiplied by the learning rate, as in AdamW),
-#: or the ``strength`` of ``l1_proximal`` (the soft threshold applied to
-#: each weight after each step).
+#: the ``strength`` of ``l1_proximal`` (the soft threshold applied to
+#: each weight after each step), the limit of ``max_norm``, or the
+#: ``strength`` of ``group_lasso_proximal`` (multiplied by the learning
+#: rate: the threshold on each row's norm after each step).
 STRENGTHS = _settings.STRENGTHS
 

@@ -19,13 +19,16 @@ _STYLE = {'font.size': 10, 'axes.titlesize': 11, 'axes.labelsize': 10,
 def plot(results, path):
     """Write the demo's figure (PNG, 120 dpi, 1200 pixels wide) to `path`.
 
-    One row per setting in the top three panels: the final train and test
-    accuracy, the L2 norm of all weights, and the share of weights near 0
-    (smaller than :data:`NEAR_ZERO` in absolute value) and exactly 0. Below,
-    for each setting, a histogram of its weights (log counts, exact zeros in
-    red) and, when the results have them, a map of the inputs (the 8x8
-    pixels): the norm of each pixel's outgoing weights in the first layer,
-    the groups that ``group_lasso(W, axis=1)`` penalizes.
+    One row per setting in the top panels: the final train and test
+    accuracy, the L2 norm of all weights, the share of weights near 0
+    (smaller than :data:`NEAR_ZERO` in absolute value) and exactly 0, and,
+    when the results have them, the inputs and hidden units pruned (all
+    their outgoing weights exactly 0). Below, for each setting, a histogram
+    of its weights (log counts, exact zeros in red) and, when the results
+    have them, a map of the inputs (the 8x8 pixels): the norm of each
+    pixel's outgoing weights in the first layer, the groups that
+    ``group_lasso(W, axis=1)`` penalizes, with the pixels pruned to exactly
+    0 in red.
 
     Parameters
     ----------
@@ -43,7 +46,9 @@ def plot(results, path):
     maps = all(r.input_norms is not None and
                _square_side(r.input_norms.size) for r in results)
     hist_rows = -(-(len(results) + 1) // 4)
-    heights = [3.2] + [2.1] * hist_rows + ([2.3] if maps else [])
+    # the summary grows with the settings (a row each), below it a legend
+    heights = [1.6 + 0.32 * len(results)] + [2.1] * hist_rows + \
+        ([2.3] if maps else [])
     with matplotlib.rc_context(_STYLE):
         fig = Figure(figsize=(10, 0.6 + sum(heights)), layout='constrained')
         FigureCanvasAgg(fig)
@@ -64,9 +69,15 @@ def _square_side(size):
 
 
 def _plot_summary(sub, results):
-    """Accuracy, weight norm and weights at or near 0: one row per setting."""
-    acc, norm, zero = sub.subplots(1, 3, sharey=True,
-                                   gridspec_kw={'wspace': 0.08})
+    """Accuracy, weight norm, weights at or near 0 and, when the results
+    say, the units pruned: one row per setting."""
+    pruned = all(r.zero_inputs is not None and r.zero_units is not None
+                 for r in results)
+    panels = sub.subplots(1, 4 if pruned else 3, sharey=True,
+                          gridspec_kw={'wspace': 0.08})
+    acc, norm, zero = panels[:3]
+    if pruned:
+        _plot_pruned(panels[3], results)
     rows = np.arange(len(results))
     names = [r.setting for r in results]
     train = [100 * r.train_accuracy for r in results]
@@ -85,7 +96,7 @@ def _plot_summary(sub, results):
     acc.set_xlabel('accuracy (%)')
     acc.set_title('Accuracy after training')
     acc.grid(axis='x', alpha=0.3)
-    acc.legend(loc='lower left')
+    _legend_below(acc)
 
     norms = [r.weight_norm for r in results]
     norm.barh(rows, norms, color='tab:blue', height=0.6)
@@ -112,7 +123,33 @@ def _plot_summary(sub, results):
     zero.set_xlabel('share of weights (%)')
     zero.set_title('Weights at or near 0')
     zero.tick_params(axis='y', left=False)
-    zero.legend(loc='upper right')
+    _legend_below(zero)
+
+
+def _plot_pruned(ax, results):
+    """How many inputs and hidden units each setting pruned to exactly 0."""
+    rows = np.arange(len(results))
+    inputs = [len(r.zero_inputs) for r in results]
+    units = [len(r.zero_units) for r in results]
+    ax.barh(rows - 0.2, inputs, height=0.4, color='tab:purple',
+            label='input pixels')
+    ax.barh(rows + 0.2, units, height=0.4, color='tab:orange',
+            label='hidden units')
+    for offset, values in ((-0.2, inputs), (0.2, units)):
+        for y, value in zip(rows + offset, values):
+            ax.annotate('%d' % value, (value, y), xytext=(3, 0),
+                        textcoords='offset points', va='center', fontsize=9)
+    ax.set_xlim(0, max(10, 1.3 * max(inputs + units)))
+    ax.set_xlabel('how many')
+    ax.set_title('Units pruned to 0')
+    ax.tick_params(axis='y', left=False)
+    _legend_below(ax)
+
+
+def _legend_below(ax):
+    """The panel's legend under its x label, out of the bars' way."""
+    ax.legend(loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=2,
+              frameon=False, handlelength=1.2, columnspacing=0.8)
 
 
 def _plot_histograms(subs, results):
@@ -156,25 +193,33 @@ def _plot_input_maps(sub, results):
     """For each setting, the norm of each input pixel's outgoing weights.
 
     Log colour scale, so that a pixel shrunk to 0.001 (switched off) looks
-    different from one at 0.05 (only small); the label under each map counts
-    the pixels below :data:`PIXEL_OFF`.
+    different from one at 0.05 (only small); pixels pruned to exactly 0 are
+    red. The label under each map counts the pixels below
+    :data:`PIXEL_OFF` and, when the result says, those exactly 0.
     """
-    from matplotlib.colors import LogNorm
+    from matplotlib.colors import ListedColormap, LogNorm
     side = _square_side(results[0].input_norms.size)
     top = max(float(np.max(r.input_norms)) for r in results)
     scale = LogNorm(vmin=1e-3, vmax=max(top, 1e-2), clip=True)
+    red = ListedColormap(['tab:red'])
     axes = np.atleast_1d(sub.subplots(1, len(results)))
     for ax, r in zip(axes, results):
         image = ax.imshow(r.input_norms.reshape(side, side), cmap='viridis',
                           norm=scale)
+        label = '%d off' % np.sum(r.input_norms < PIXEL_OFF)
+        if r.zero_inputs is not None:
+            pruned = np.zeros(r.input_norms.size, dtype=bool)
+            pruned[list(r.zero_inputs)] = True
+            ax.imshow(np.ma.masked_where(~pruned, pruned).reshape(side, side),
+                      cmap=red, vmin=0, vmax=1)
+            label += ', %d = 0' % len(r.zero_inputs)
         ax.set_title(r.setting.replace('_', '_\n', 1)
                      if len(r.setting) > 12 else r.setting, fontsize=9)
-        ax.set_xlabel('%d off' % np.sum(r.input_norms < PIXEL_OFF),
-                      fontsize=9)
+        ax.set_xlabel(label, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
     bar = sub.colorbar(image, ax=list(axes), shrink=0.8)
     bar.set_label('norm (log)', fontsize=9)
     sub.suptitle("Input pixels (8x8): norm of each pixel's outgoing weights "
-                 "(dark: the pixel is off, norm < %g)" % PIXEL_OFF,
-                 fontsize=11)
+                 "(dark: the pixel is off, norm < %g; red: pruned, exactly 0)"
+                 % PIXEL_OFF, fontsize=11)

@@ -15,11 +15,13 @@ def format_table(results):
     str
         Columns: setting, train and test accuracy (%), the penalty term in
         the loss after training ("-" when the setting adds none), the L2
-        norm of all weights, and the share of weights that are exactly 0.
+        norm of all weights, the share of weights that are exactly 0, and
+        how many inputs and hidden units are pruned (all their outgoing
+        weights exactly 0; "-" when the result does not say).
     """
     results = _checked_results(results)
     header = ('setting', 'train acc', 'test acc', 'penalty', 'weight norm',
-              'zeros')
+              'zeros', 'inputs 0', 'units 0')
     rows = [header]
     for r in results:
         rows.append((r.setting,
@@ -27,8 +29,13 @@ def format_table(results):
                      '%.1f%%' % (100 * r.test_accuracy),
                      '-' if r.penalty is None else '%.4f' % r.penalty,
                      '%.2f' % r.weight_norm,
-                     '%.1f%%' % (100 * r.zero_fraction)))
+                     '%.1f%%' % (100 * r.zero_fraction),
+                     _count(r.zero_inputs), _count(r.zero_units)))
     return _table(rows, left=1, rule=True)
+
+
+def _count(indices):
+    return '-' if indices is None else str(len(indices))
 
 
 def _checked_results(results):

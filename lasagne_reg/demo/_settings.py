@@ -9,8 +9,10 @@ import typing
 from lasagne_reg import (
     decoupled_weight_decay,
     group_lasso,
+    group_lasso_proximal,
     l1_l2,
     l1_proximal,
+    max_norm,
     regularize_network_params,
 )
 from lasagne_reg.regularization import l1, l2
@@ -48,7 +50,7 @@ def _elastic_net(net, strength):
     return regularize_network_params(net, l1_l2, **strength)
 
 
-# given the network, both transforms change the updates of its regularizable
+# given the network, the transforms change the updates of its regularizable
 # parameters (the weights, not the biases)
 def _decay(updates, net, strength):
     return decoupled_weight_decay(updates, net, strength,
@@ -57,6 +59,18 @@ def _decay(updates, net, strength):
 
 def _proximal(updates, net, strength):
     return l1_proximal(updates, net, strength)
+
+
+def _max_norm(updates, net, strength):
+    """Each unit's incoming weights (a column of W) of norm at most strength."""
+    return max_norm(updates, net, strength)
+
+
+def _group_proximal(updates, net, strength):
+    """One group per row of each W: an input pixel's outgoing weights in the
+    first layer, a hidden unit's in the second."""
+    return group_lasso_proximal(updates, net, strength,
+                                learning_rate=LEARNING_RATE, axis=1)
 
 
 #: setting -> (strength, loss term, update transform), in the order the demo
@@ -69,6 +83,8 @@ _TABLE = {
     'group_lasso': _Setting(3e-3, loss_term=_scaled(group_lasso, axis=1)),
     'decoupled_weight_decay': _Setting(0.3, transform=_decay),
     'l1_proximal': _Setting(1e-3, transform=_proximal),
+    'max_norm': _Setting(2.0, transform=_max_norm),
+    'group_lasso_proximal': _Setting(0.3, transform=_group_proximal),
 }
 
 SETTINGS = tuple(_TABLE)

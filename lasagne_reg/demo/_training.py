@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from .. import sparsity_breakdown
 from . import _settings
 from ._settings import (
     BATCH_SIZE,
@@ -24,8 +25,8 @@ class Result:
     """What one training run gives.
 
     ``Result(setting, train_accuracy, test_accuracy, penalty, weights,
-    test_curve, input_norms=None)``; ``weight_norm`` and ``zero_fraction``
-    are computed from ``weights``.
+    test_curve, input_norms=None, zero_inputs=None, zero_units=None)``;
+    ``weight_norm`` and ``zero_fraction`` are computed from ``weights``.
 
     Attributes
     ----------
@@ -50,6 +51,13 @@ class Result:
     input_norms : numpy array or None
         For each input (pixel), the L2 norm of its outgoing weights in the
         first layer: the groups ``group_lasso(W, axis=1)`` penalizes.
+    zero_inputs : tuple of int or None
+        The inputs (pixels) whose outgoing weights in the first layer are
+        all exactly 0: pruned, as :func:`lasagne_reg.sparsity_breakdown`
+        finds them (``axis=1``).
+    zero_units : tuple of int or None
+        The hidden units whose outgoing weights (their row of the second
+        layer's ``W``) are all exactly 0: pruned from the network.
     """
 
     setting: str
@@ -59,6 +67,8 @@ class Result:
     weights: np.ndarray
     test_curve: np.ndarray
     input_norms: np.ndarray | None = None
+    zero_inputs: tuple | None = None
+    zero_units: tuple | None = None
     weight_norm: float = dataclasses.field(init=False)
     zero_fraction: float = dataclasses.field(init=False)
 
@@ -72,6 +82,9 @@ class Result:
         self.test_curve = np.asarray(self.test_curve, dtype=float)
         if self.input_norms is not None:
             self.input_norms = np.asarray(self.input_norms, dtype=float)
+        for name in ('zero_inputs', 'zero_units'):
+            if getattr(self, name) is not None:
+                setattr(self, name, tuple(int(i) for i in getattr(self, name)))
 
     def __repr__(self):
         return (f'Result({self.setting!r}, '
@@ -204,11 +217,14 @@ def _train(setting, data, epochs, seed, progress, label):
     outputs = evaluate(X_train)
     values = get_all_param_values(net, regularizable=True)
     weights = np.concatenate([w.ravel() for w in values])
-    # the first weight matrix has one row per input pixel
+    # the first weight matrix has one row per input pixel, the second one
+    # per hidden unit: the rows that are exactly 0 are pruned
     input_norms = np.sqrt(np.sum(values[0].astype(float) ** 2, axis=1))
+    first, second = sparsity_breakdown(net, axis=1).values()
     return Result(setting, np.mean(outputs[0] == y_train), curve[-1],
                   outputs[1] if len(outputs) > 1 else None, weights, curve,
-                  input_norms=input_norms)
+                  input_norms=input_norms, zero_inputs=first.zero_units,
+                  zero_units=second.zero_units)
 
 
 @contextlib.contextmanager
