@@ -114,6 +114,7 @@ def _report(differences):
 
 
 @pytest.mark.slow
+@pytest.mark.corpus
 def test_corpus_matches_numpy1_exactly(reference):
     # in a fresh interpreter, as the reference: Theano caches constants
     # process-wide (0.0 and -0.0 share a cache entry), so in this process
@@ -136,6 +137,7 @@ def test_corpus_matches_numpy1_exactly(reference):
 
 
 @pytest.mark.slow
+@pytest.mark.corpus
 @pytest.mark.skipif(not NUMPY2, reason='numpy 1.x needs none of the patches')
 def test_each_measure_is_needed(reference):
     # without the patches, numpy 2 differs on every measured case; the

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.nobackend]
 OPTIONS = {'nobackend', 'doctests', 'theano-suite', 'build-theano'}
 BACKENDS = {'theano', 'pytensor', 'aesara'}
 #: the markers that choose stacks (slow only leaves tests out of make check)
-WHERE = ('core', 'compat', 'pymc', 'lasagne')
+WHERE = ('core', 'compat', 'pymc', 'lasagne', 'corpus')
 
 
 def _markers():
