@@ -561,7 +561,8 @@ def test_status_prints_the_patched_row(tmp_path):
 
 def test_no_patches_for_theano_pymc(monkeypatch):
     # written and checked against Theano 1.0.5's code only
-    from lasagne_reg.compat import _cops, _variant
+    from lasagne_reg import _variant
+    from lasagne_reg.compat import _cops
     monkeypatch.setattr(_variant, 'installed', lambda: _variant.THEANO_PYMC)
     assert _numpy2.patches() == []
     assert _cops.patches(numpy_version='2.4.6') == []

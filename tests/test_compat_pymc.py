@@ -15,7 +15,8 @@ import sys
 import numpy as np
 import pytest
 
-from lasagne_reg.compat import _blas, _flags, _pymc, _variant
+from lasagne_reg import _variant
+from lasagne_reg.compat import _blas, _flags, _pymc
 from tests._support import last_json, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

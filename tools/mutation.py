@@ -69,6 +69,8 @@ TESTS = {
     'lasagne_reg/updates.py': ['tests/test_updates.py'],
     'lasagne_reg/report.py': ['tests/test_report.py'],
     'lasagne_reg/demo/*': ['tests/test_demo.py'],
+    'lasagne_reg/_variant.py': ['tests/test_variant.py',
+                                'tests/test_compat_variant.py'],
     # on Python 3.12 (make mutation-py312): its own tests, which compare
     # each stand-in with setuptools' distutils or an independent value
     'lasagne_reg/compat/_py312.py': ['tests/test_compat_py312.py'],

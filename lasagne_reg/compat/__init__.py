@@ -31,8 +31,8 @@ What it changes, all documented in docs/backends.rst:
   ``python -m lasagne_reg.compat enable`` first builds Theano 1.0.5, whose
   sdist does not build as shipped (``_build.py``). On Python 3.13+,
   ``theano.misc.pkl_utils.dump``/``load`` work again (``_py313.py``).
-* on Theano-PyMC (PyMC3's Theano, also ``import theano``; ``_variant.py``
-  tells them apart without importing it) the flags are spelled
+* on Theano-PyMC (PyMC3's Theano, also ``import theano``;
+  :mod:`lasagne_reg._variant` tells them apart without importing it) the flags are spelled
   ``blas__ldflags`` and ``gcc__cxxflags``, and Lasagne gets ``theano.gof``
   and ``MRG_RandomStreams`` back: see ``_pymc.py``.
 
@@ -50,7 +50,8 @@ import warnings
 
 import numpy as np
 
-from . import _blas, _cops, _flags, _numpy2, _patch, _py313, _pymc, _shims, _variant
+from .. import _variant
+from . import _blas, _cops, _flags, _numpy2, _patch, _py313, _pymc, _shims
 
 __all__ = ['install', 'InstallReport']
 

@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import sys
 
-from . import _blas, _build, _flags, _site, _variant
+from .. import _variant
+from . import _blas, _build, _flags, _site
 
 _USAGE = """\
 python -m lasagne_reg.compat enable    compat for every process of this environment

@@ -53,7 +53,8 @@ import re
 
 import numpy as np
 
-from . import _patch, _variant
+from .. import _variant
+from . import _patch
 from ._patch import Patch
 
 __all__ = ['patches']

@@ -11,7 +11,7 @@ The user's flags win: a flag set in ``THEANO_FLAGS`` or a ``.theanorc`` is
 never replaced, and ``gcc.cxxflags`` is extended after the user's own.
 
 Flag names are spelled as the installed Theano reads them in
-``THEANO_FLAGS`` (``_variant``): ``blas.ldflags`` for Theano 1.0.5,
+``THEANO_FLAGS`` (:mod:`lasagne_reg._variant`): ``blas.ldflags`` for Theano 1.0.5,
 ``blas__ldflags`` for Theano-PyMC. A ``.theanorc`` spells them
 ``[blas] ldflags`` for both; :func:`theanorc_values` keys them
 ``'blas.ldflags'``, and :func:`_rc_key` maps either spelling onto that.

@@ -68,7 +68,8 @@ Theano-PyMC, whose code they were not written against).
 """
 import numpy as np
 
-from . import _patch, _variant
+from .. import _variant
+from . import _patch
 
 # numpy 1 converted a Python int through a C long: this range, else
 # OverflowError (uint64 also took [2**63, 2**64))

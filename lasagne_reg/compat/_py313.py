@@ -28,7 +28,8 @@ True
 import pickle
 import sys
 
-from . import _patch, _standin, _variant
+from .. import _variant
+from . import _patch, _standin
 
 __all__ = ['patches']
 

@@ -25,7 +25,8 @@ Applies only where ``_variant.installed()`` is Theano-PyMC; on Theano 1.0.5
 """
 import importlib
 
-from . import _patch, _shims, _standin, _variant
+from .. import _variant
+from . import _patch, _shims, _standin
 
 GOF = 'theano.gof'
 

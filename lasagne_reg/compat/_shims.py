@@ -53,7 +53,8 @@ import warnings
 
 import numpy as np
 
-from . import _py312, _standin, _variant
+from .. import _variant
+from . import _py312, _standin
 
 DOWNSAMPLE = 'theano.tensor.signal.downsample'
 PKG_RESOURCES = 'pkg_resources'
