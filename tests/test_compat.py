@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg import compat
-from lasagne_reg.compat import _blas, _py312, _shims
+from lasagne_reg.compat import _blas, _flags, _py312, _shims
 from tests._compat_support import (
     NO_BLAS,
     NP2,
@@ -56,14 +56,6 @@ def test_install_after_theano_was_imported_says_what_it_could_not_do(
     assert 'restart the interpreter' in report.not_applied[0]
     assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
     assert not report.changed
-
-
-def test_theano_state_tells_a_failed_import():
-    assert compat._theano_state({}) == 'absent'
-    assert compat._theano_state({'numpy': 1}) == 'absent'
-    assert compat._theano_state({'theano': 1, 'theano.gof': 1}) == 'imported'
-    assert compat._theano_state({'theano.configdefaults': 1}) == 'failed'
-    assert compat._theano_state({'theanoish': 1}) == 'absent'
 
 
 def test_install_after_a_failed_import_says_restart(monkeypatch):
@@ -162,8 +154,9 @@ FAKE_BLAS = _blas.Blas('test BLAS 1.0', '/opt/b', '-L/opt/b -lb',
 @pytest.fixture
 def before_theano(monkeypatch):
     """install() as a process sees it before its first ``import theano``."""
-    monkeypatch.setattr(compat, '_theano_state', lambda modules=None: 'absent')
-    monkeypatch.setattr(compat, '_numpy_major', lambda: 1)
+    monkeypatch.setattr(_flags, '_theano_state',
+                        lambda modules=None: 'absent')
+    monkeypatch.setattr(_flags, '_numpy_major', lambda: 1)
     monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
     monkeypatch.setenv('THEANORC', os.devnull)
     monkeypatch.delenv('THEANO_FLAGS', raising=False)
@@ -194,7 +187,7 @@ def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
 
 
 def test_install_on_numpy_2_adds_the_numpy_1_macros_first(before_theano):
-    before_theano.setattr(compat, '_numpy_major', lambda: 2)
+    before_theano.setattr(_flags, '_numpy_major', lambda: 2)
     _install_quietly()
     assert os.environ['THEANO_FLAGS'] == (
         'blas.ldflags=-L/opt/b -lb,gcc.cxxflags=' + ' '.join(NP2) +
@@ -243,9 +236,9 @@ def test_install_after_import_names_the_flags_it_could_not_set(
     theano_stub.config.blas = type(sys)('blas')
     theano_stub.config.blas.ldflags = '-lfromtheano'
     before_theano.setitem(sys.modules, 'theano', theano_stub)
-    before_theano.setattr(compat, '_theano_state',
+    before_theano.setattr(_flags, '_theano_state',
                           lambda modules=None: 'imported')
-    before_theano.setattr(compat, '_numpy_major', lambda: 2)
+    before_theano.setattr(_flags, '_numpy_major', lambda: 2)
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
     with pytest.warns(RuntimeWarning) as caught:
         report = compat.install()
@@ -267,7 +260,7 @@ def test_install_after_import_names_the_flags_it_could_not_set(
 
 
 def test_install_after_a_failed_import_changes_no_flags(before_theano):
-    before_theano.setattr(compat, '_theano_state',
+    before_theano.setattr(_flags, '_theano_state',
                           lambda modules=None: 'failed')
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
@@ -338,9 +331,3 @@ def test_a_new_report_is_empty_and_says_so():
     patched = compat.InstallReport()
     patched.patched.append('m.f (why)')
     assert patched.changed
-
-
-def test_long_flag_values_are_shortened_in_messages():
-    assert compat._short('x' * 80) == 'x' * 80
-    assert compat._short('x' * 81) == 'x' * 77 + '...'
-    assert compat._numpy_major() == int(np.__version__.split('.')[0])

@@ -1,9 +1,12 @@
 """lasagne_reg.compat._flags: the THEANO_FLAGS compat wants, merged with the
 user's."""
 import os
+import sys
 
+import numpy as np
 import pytest
 
+from lasagne_reg import _variant
 from lasagne_reg.compat import _blas, _flags
 from tests._compat_support import NP2
 
@@ -115,3 +118,149 @@ def test_a_group_of_flags_is_found_only_as_a_contiguous_run():
     assert not _flags._contains(['-a', '-b', '-c'], ['-a', '-c'])
     assert not _flags._contains(['-a', '-b'], ['-b', '-c'])
     assert not _flags._contains([], ['-a'])
+
+
+def test_theano_state_tells_a_failed_import():
+    assert _flags._theano_state({}) == 'absent'
+    assert _flags._theano_state({'numpy': 1}) == 'absent'
+    assert _flags._theano_state({'theano': 1, 'theano.gof': 1}) == 'imported'
+    assert _flags._theano_state({'theano.configdefaults': 1}) == 'failed'
+    assert _flags._theano_state({'theanoish': 1}) == 'absent'
+
+
+def test_long_flag_values_are_shortened_in_messages():
+    assert _flags._short('x' * 80) == 'x' * 80
+    assert _flags._short('x' * 81) == 'x' * 77 + '...'
+    assert _flags._numpy_major() == int(np.__version__.split('.')[0])
+
+
+# -- install(): into THEANO_FLAGS before import theano -----------------------
+
+class _Report:
+    """The parts of an InstallReport install() fills."""
+
+    def __init__(self):
+        self.flags, self.blas, self.not_applied = {}, '', []
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """A process before ``import theano``: no flags, no .theanorc, the
+    BLAS of the test (none until a test sets one)."""
+    monkeypatch.setattr(_flags, '_theano_state', lambda modules=None: 'absent')
+    monkeypatch.setattr(_flags, '_numpy_major', lambda: 1)
+    monkeypatch.setattr(_blas, 'find', lambda: (None, 'no BLAS here'))
+    monkeypatch.delenv('THEANO_FLAGS', raising=False)
+    monkeypatch.setenv('THEANORC', os.devnull)
+    return monkeypatch
+
+
+def test_install_writes_the_flags_before_import(environment):
+    environment.setattr(_blas, 'find', lambda: (BLAS, ''))
+    environment.setenv('THEANO_FLAGS', 'floatX=float32')
+    environment.setattr(_flags, '_numpy_major', lambda: 2)
+    report = _Report()
+    _flags.install(report, _variant.THEANO)
+    cxx = ' '.join(NP2 + BLAS.cxxflags)
+    assert os.environ['THEANO_FLAGS'] == (
+        'floatX=float32,blas.ldflags=-L/opt/b -lb,gcc.cxxflags=' + cxx)
+    assert report.flags == {'blas.ldflags': '-L/opt/b -lb',
+                            'gcc.cxxflags': cxx}
+    assert report.blas == 'test BLAS (/opt/b)'
+    assert report.not_applied == []
+    again = _Report()
+    _flags.install(again, _variant.THEANO)
+    assert again.flags == {} and again.blas == report.blas
+
+
+def test_install_spells_the_flags_as_theano_pymc_reads_them(environment):
+    environment.setattr(_blas, 'find', lambda: (BLAS, ''))
+    report = _Report()
+    _flags.install(report, _variant.THEANO_PYMC)
+    assert os.environ['THEANO_FLAGS'] == (
+        'blas__ldflags=-L/opt/b -lb,gcc__cxxflags=' + ' '.join(BLAS.cxxflags))
+    assert report.blas == 'test BLAS (/opt/b)'
+    # the user's own, in that spelling, stays and silences the advice
+    environment.setenv('THEANO_FLAGS', 'blas__ldflags=')
+    environment.setattr(_blas, 'find', lambda: (None, 'no BLAS here'))
+    report = _Report()
+    _flags.install(report, _variant.THEANO_PYMC)
+    assert os.environ['THEANO_FLAGS'] == 'blas__ldflags='
+    assert report.flags == {} and report.not_applied == []
+
+
+def test_install_without_a_blas_says_so_unless_the_user_chose(environment):
+    report = _Report()
+    _flags.install(report, _variant.THEANO)
+    assert os.environ['THEANO_FLAGS'] == 'blas.ldflags='
+    assert report.flags == {'blas.ldflags': ''}
+    assert report.blas == _blas.describe('')
+    assert report.not_applied == [
+        "no optimized BLAS for Theano: no BLAS here; Theano falls back to a "
+        "NumPy C-API gemm about 10x slower than numpy's matmul (an empty "
+        "blas.ldflags of your own silences this)"]
+    environment.setenv('THEANO_FLAGS', 'blas.ldflags=-lmine')
+    report = _Report()
+    _flags.install(report, _variant.THEANO)
+    assert report.not_applied == [] and report.flags == {}
+    assert report.blas == 'blas.ldflags=-lmine'
+
+
+def _imported_theano(monkeypatch, **config):
+    theano = type(os)('theano')
+    theano.config = type(os)('config')
+    for key, value in config.items():
+        section, _, option = key.partition('.')
+        if option:
+            setattr(theano.config, section, type(os)(section))
+            setattr(getattr(theano.config, section), option, value)
+        else:
+            setattr(theano.config, key, value)
+    monkeypatch.setitem(sys.modules, 'theano', theano)
+    monkeypatch.setattr(_flags, '_theano_state',
+                        lambda modules=None: 'imported')
+
+
+def test_install_after_import_changes_nothing_and_says_what(environment):
+    environment.setattr(_blas, 'find', lambda: (BLAS, ''))
+    environment.setenv('THEANO_FLAGS', 'floatX=float32')
+    _imported_theano(environment, **{'blas.ldflags': '-lfromtheano'})
+    report = _Report()
+    _flags.install(report, _variant.THEANO)
+    assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
+    assert report.flags == {}
+    assert report.not_applied == [
+        'theano was imported before install(), so these THEANO_FLAGS cannot '
+        'take effect: blas.ldflags=-L/opt/b -lb, gcc.cxxflags=%s (%s)'
+        % (_flags._short(' '.join(BLAS.cxxflags)), _flags._RESTART)]
+    # the BLAS is the one the imported theano has
+    assert report.blas == 'blas.ldflags=-lfromtheano'
+    # Theano-PyMC's config spells it blas__ldflags
+    _imported_theano(environment, blas__ldflags='-lpymc')
+    report = _Report()
+    _flags.install(report, _variant.THEANO_PYMC)
+    assert report.blas == 'blas.ldflags=-lpymc'
+    # a theano without that config: the flags' own value
+    environment.setattr(sys.modules['theano'], 'config', None)
+    environment.setenv('THEANO_FLAGS', 'blas.ldflags=-lflag')
+    report = _Report()
+    _flags.install(report, _variant.THEANO)
+    assert report.blas == 'blas.ldflags=-lflag'
+    assert report.not_applied == []      # nothing of ours left to set
+
+
+def test_install_after_a_failed_import_says_restart(environment):
+    environment.setattr(_flags, '_theano_state',
+                        lambda modules=None: 'failed')
+    environment.setenv('THEANO_FLAGS', 'floatX=float32')
+    report = _Report()
+    _flags.install(report, _variant.THEANO)
+    assert report.not_applied == [
+        'an earlier "import theano" failed in this process and left parts of '
+        'theano loaded, so importing it again fails ("partially initialized '
+        'module \'theano\'") whatever install() does: ' + _flags._RESTART]
+    assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
+    assert report.flags == {} and report.blas == _blas.describe('')
+    assert _flags._RESTART.startswith('restart the interpreter (or the '
+                                      'notebook kernel) and call '
+                                      'lasagne_reg.compat.install()')

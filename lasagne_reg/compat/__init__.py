@@ -44,14 +44,10 @@ Examples
 >>> lasagne_reg.compat.install().changed   # the second call changes nothing
 False
 """
-import os
-import sys
 import warnings
 
-import numpy as np
-
 from .. import _variant
-from . import _blas, _cops, _flags, _numpy2, _patch, _py313, _pymc, _shims
+from . import _cops, _flags, _numpy2, _patch, _py313, _pymc, _shims
 
 __all__ = ['install', 'InstallReport']
 
@@ -143,7 +139,7 @@ def _apply():
     variant = _variant.installed()
     if variant is not None:
         report.theano = '%s %s' % (variant.distribution, variant.version)
-    _merge_theano_flags(report, variant)
+    _flags.install(report, variant)
     report.numpy_aliases = _shims.restore_numpy_aliases()
     report.modules = _shims.install_modules() + _pymc.install_modules(variant)
     report.patched = _patch.apply(_patches())
@@ -158,73 +154,3 @@ _PATCH_SOURCES = (_pymc, _numpy2, _cops, _py313)
 
 def _patches():
     return [patch for source in _PATCH_SOURCES for patch in source.patches()]
-
-
-def _theano_state(modules=None):
-    """'absent', 'imported', or 'failed' (a failed ``import theano`` left
-    submodules such as ``theano.configdefaults`` behind)."""
-    modules = sys.modules if modules is None else modules
-    if 'theano' in modules:
-        return 'imported'
-    if any(name.startswith('theano.') for name in modules):
-        return 'failed'
-    return 'absent'
-
-
-_RESTART = ('restart the interpreter (or the notebook kernel) and call '
-            'lasagne_reg.compat.install() before importing theano or '
-            'lasagne, or run "python -m lasagne_reg.compat enable" once so '
-            'that every process gets it')
-
-
-def _merge_theano_flags(report, variant=None):
-    text = os.environ.get('THEANO_FLAGS', '')
-    rc = _flags.theanorc_values()
-    blas, why_not = _blas.find()
-    ldflags_key = _flags.names(variant)[0]
-    wanted, used = _flags.wanted(_numpy_major(), text, rc, blas, variant)
-    merged, changes = _flags.merged(text, rc, wanted)
-    state = _theano_state()
-    if state == 'failed':
-        report.not_applied.append(
-            'an earlier "import theano" failed in this process and left '
-            'parts of theano loaded, so importing it again fails ("partially '
-            'initialized module \'theano\'") whatever install() does: '
-            + _RESTART)
-    elif state == 'imported' and changes:
-        report.not_applied.append(
-            'theano was imported before install(), so these THEANO_FLAGS '
-            'cannot take effect: %s (%s)' % (
-                ', '.join('%s=%s' % (k, _short(v)) for k, v in
-                          changes.items()), _RESTART))
-    if state == 'absent':
-        os.environ['THEANO_FLAGS'] = merged
-        report.flags.update(changes)
-    report.blas = _blas.describe(_effective_ldflags(state, merged, rc,
-                                                    ldflags_key))
-    if (state == 'absent' and used is None
-            and _flags.user_value(ldflags_key, text, rc) is None):
-        report.not_applied.append(
-            "no optimized BLAS for Theano: %s; Theano falls back to a NumPy "
-            "C-API gemm about 10x slower than numpy's matmul (an empty "
-            "blas.ldflags of your own silences this)" % why_not)
-
-
-def _effective_ldflags(state, merged, rc, key=_flags.BLAS_LDFLAGS):
-    if state == 'imported':
-        config = getattr(sys.modules['theano'], 'config', None)
-        try:
-            if key != _flags.BLAS_LDFLAGS:     # Theano-PyMC's blas__ldflags
-                return getattr(config, key)
-            return config.blas.ldflags
-        except Exception:     # a stub or a theano without config
-            pass
-    return _flags.user_value(key, merged, rc) or ''
-
-
-def _short(value):
-    return value if len(value) <= 80 else value[:77] + '...'
-
-
-def _numpy_major():
-    return int(np.__version__.split('.')[0])
