@@ -5,6 +5,9 @@ after the root conftest called install(); the subprocess tests start fresh
 interpreters, so they see exactly what a user's script sees. Each compat
 module has its own test file (tests/test_compat_<module>.py).
 """
+import importlib.machinery
+import importlib.metadata
+import importlib.util
 import os
 import sys
 import warnings
@@ -12,8 +15,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg import compat
-from lasagne_reg.compat import _blas, _flags, _py312, _shims
+from lasagne_reg import _variant, compat
+from lasagne_reg.compat import _blas, _flags, _modules, _stack
 from tests._compat_support import (
     NO_BLAS,
     NP2,
@@ -23,6 +26,8 @@ from tests._compat_support import (
     pkg_resources_served,
 )
 from tests._support import last_json, run_python
+
+SCAN_C_LOOP = 'theano.scan_module.scan_perform_ext'
 
 
 def test_importing_the_package_imports_no_backend_and_patches_nothing():
@@ -75,11 +80,22 @@ def test_install_is_idempotent_in_process():
     report = compat.install()
     assert not report.changed and report.not_applied == []
     assert 'OpenBLAS' in report.blas
-    finders = [f for f in sys.meta_path if isinstance(f, _shims.CompatFinder)]
+    finders = [f for f in sys.meta_path
+               if isinstance(f, _modules.CompatFinder)]
     assert len(finders) == 1
 
 
-@pytest.mark.lasagne   # the root conftest installs only on Theano
+def test_the_installed_theano_is_reported():
+    variant = _variant.installed()
+    if variant is None:       # PyTensor, Aesara: install() is not run there
+        report = compat.InstallReport()
+        assert report.theano == ''
+    else:
+        report = compat.install()     # the conftest ran it: changes nothing
+        assert report.theano == '%s %s' % (
+            variant.distribution,
+            importlib.metadata.version(variant.distribution))
+    assert repr(report).endswith(', theano=%r)' % report.theano)
 
 
 # -- fresh interpreters -----------------------------------------------------
@@ -151,12 +167,24 @@ FAKE_BLAS = _blas.Blas('test BLAS 1.0', '/opt/b', '-L/opt/b -lb',
                        ['-Dsgemm_=b_sgemm_', '-Xlinker -rpath=/opt/b'])
 
 
+_FLAGS_INSTALL = _flags.install
+
+
+def flags_as_on(monkeypatch, numpy_major):
+    """install() decides the flags as on numpy `numpy_major` (the modules
+    and patches stay those of this stack: Theano is imported here)."""
+    monkeypatch.setattr(_flags, 'install', lambda report, stack: (
+        _FLAGS_INSTALL(report, _stack.Stack(stack.python, numpy_major,
+                                            stack.variant))))
+
+
 @pytest.fixture
 def before_theano(monkeypatch):
-    """install() as a process sees it before its first ``import theano``."""
+    """install() as a process sees it before its first ``import theano``,
+    with its flags decided as on numpy 1."""
     monkeypatch.setattr(_flags, '_theano_state',
                         lambda modules=None: 'absent')
-    monkeypatch.setattr(_flags, '_numpy_major', lambda: 1)
+    flags_as_on(monkeypatch, 1)
     monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
     monkeypatch.setenv('THEANORC', os.devnull)
     monkeypatch.delenv('THEANO_FLAGS', raising=False)
@@ -187,7 +215,7 @@ def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
 
 
 def test_install_on_numpy_2_adds_the_numpy_1_macros_first(before_theano):
-    before_theano.setattr(_flags, '_numpy_major', lambda: 2)
+    flags_as_on(before_theano, 2)
     _install_quietly()
     assert os.environ['THEANO_FLAGS'] == (
         'blas.ldflags=-L/opt/b -lb,gcc.cxxflags=' + ' '.join(NP2) +
@@ -238,7 +266,7 @@ def test_install_after_import_names_the_flags_it_could_not_set(
     before_theano.setitem(sys.modules, 'theano', theano_stub)
     before_theano.setattr(_flags, '_theano_state',
                           lambda modules=None: 'imported')
-    before_theano.setattr(_flags, '_numpy_major', lambda: 2)
+    flags_as_on(before_theano, 2)
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
     with pytest.warns(RuntimeWarning) as caught:
         report = compat.install()
@@ -293,6 +321,29 @@ def test_install_from_the_hook_warns_as_the_hook(before_theano):
         assert compat._install_from_hook().not_applied == []
 
 
+def _lacking(name):
+    """True where this interpreter has no module `name`, imported or not."""
+    if name in sys.modules:
+        return False
+    parent, _, _ = name.rpartition('.')
+    if parent:
+        return importlib.machinery.PathFinder.find_spec(
+            name, sys.modules[parent].__path__) is None
+    return importlib.util.find_spec(name) is None
+
+
+def _stand_ins_here():
+    """The Python 3.12+ stand-ins this interpreter needs, in the order
+    install() reports them (none on 3.11)."""
+    groups = (('distutils', ['distutils', 'distutils.sysconfig',
+                             'distutils.spawn']),
+              ('numpy.distutils', ['numpy.distutils',
+                                   'numpy.distutils.misc_util',
+                                   'numpy.distutils.__config__']),
+              ('imp', ['imp']))
+    return [name for top, names in groups if _lacking(top) for name in names]
+
+
 def test_install_restores_what_numpy_lacks_and_serves_the_modules(
         before_theano):
     before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
@@ -300,8 +351,8 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     before_theano.delattr(np, 'sctype2char')
     fresh = fresh_finders(before_theano)
     # Python 3.12+: distutils, numpy.distutils and imp where nothing else
-    # provides them yet (none on 3.11; compat/_py312.py)
-    stand_ins = list(_py312.modules())
+    # provides them yet (none on 3.11)
+    stand_ins = _stand_ins_here()
     report = _install_quietly()
     assert report.numpy_aliases == ['product', 'sctype2char']
     assert np.product is np.prod
@@ -309,8 +360,8 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     assert np.sctype2char('float32') == 'f'
     assert report.modules == ['theano.tensor.signal.downsample'] + \
         pkg_resources_served() + linalg_served() + stand_ins + \
-        [_shims.SCAN_C_LOOP + ' (refused)']
-    assert set(fresh[_shims.CompatFinder].makers) == \
+        [SCAN_C_LOOP + ' (refused)']
+    assert set(fresh[_modules.CompatFinder].makers) == \
         {'theano.tensor.signal.downsample'} | set(pkg_resources_served()) | \
         set(linalg_served()) | set(stand_ins)
     assert report.changed

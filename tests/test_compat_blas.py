@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg.compat import _blas
-from tests._compat_support import NO_BLAS
+from tests._compat_support import BUSY, NO_BLAS
 
 # -- the BLAS ---------------------------------------------------------------
 
@@ -178,3 +178,63 @@ def test_blas_version_comes_from_the_distribution(monkeypatch):
         raise metadata.PackageNotFoundError(name)
     monkeypatch.setattr(metadata, 'version', missing)
     assert _blas._version() == '(version unknown)'
+
+
+# -- its threads (status's "BLAS threads" row) -----------------------------
+
+@pytest.mark.parametrize('environ, cpus, load, row, advice', [
+    ({}, 2, 1.5,
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 1.5 on 2 CPUs', ''),
+    ({}, 2, 7.5,
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 7.5 on 2 CPUs', BUSY),
+    ({}, 2, 2.0,            # exactly as busy as its CPUs: not busier
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 2.0 on 2 CPUs', ''),
+    ({}, 1, 9.0,            # one thread waits for nobody
+     '1, one per CPU (OPENBLAS_NUM_THREADS unset); load 9.0 on 1 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': ' 1 '}, 2, 7.5,
+     '1 (OPENBLAS_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
+    # OpenBLAS's order: its own variable first, then GotoBLAS's, then OpenMP's
+    ({'OMP_NUM_THREADS': '1', 'GOTO_NUM_THREADS': '2'}, 2, 0.1,
+     '2 (GOTO_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
+    ({'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 2, 0.1,
+     '2 (OPENBLAS_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
+    ({'OMP_NUM_THREADS': '1'}, 2, 7.5,
+     '1 (OMP_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': 'two'}, 2, 0.1,
+     "2, one per CPU (OPENBLAS_NUM_THREADS='two' is not a count); load 0.1 "
+     'on 2 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': '0'}, 3, 0.1,
+     "3, one per CPU (OPENBLAS_NUM_THREADS='0' is not a count); load 0.1 "
+     'on 3 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': '8'}, 2, None, '8 (OPENBLAS_NUM_THREADS=8); '
+     '2 CPUs', 'more BLAS threads than CPUs (8 on 2): set '
+     'OPENBLAS_NUM_THREADS=2 or less'),
+    ({}, 2, None, '2, one per CPU (OPENBLAS_NUM_THREADS unset); 2 CPUs', ''),
+])
+def test_blas_threads_row_and_advice(environ, cpus, load, row, advice):
+    assert _blas.threads(environ, cpus, load) == (row, advice)
+
+
+def test_cpus_and_load_are_this_machines(monkeypatch):
+    assert _blas.cpus() == len(os.sched_getaffinity(0))
+    # the CPUs this process may use, not those the machine has
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {pid + 5})
+    monkeypatch.setattr(os, 'cpu_count', lambda: 64)
+    assert _blas.cpus() == 1
+    monkeypatch.undo()
+    before = os.getloadavg()[0]
+    load = _blas.load()
+    after = os.getloadavg()[0]       # updated every 5 s: one of the two
+    assert min(before, after) <= load <= max(before, after)
+
+    def no_load():
+        raise OSError('no load average here')
+    monkeypatch.setattr(os, 'getloadavg', no_load)
+    assert _blas.load() is None
+    monkeypatch.delattr(os, 'getloadavg')
+    assert _blas.load() is None
+    monkeypatch.delattr(os, 'sched_getaffinity')
+    monkeypatch.setattr(os, 'cpu_count', lambda: 3)
+    assert _blas.cpus() == 3
+    monkeypatch.setattr(os, 'cpu_count', lambda: None)   # "undeterminable"
+    assert _blas.cpus() == 1

@@ -7,7 +7,6 @@ against environments described by replacing its probes (installed versions,
 compiler, the fresh-interpreter import), so that every row and every line of
 advice it prints is checked, with its exit status.
 """
-import importlib.util
 import os
 import shutil
 import sys
@@ -17,6 +16,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg.compat import _blas, _build, _cli, _site
+from tests._compat_support import BUSY
 
 
 @pytest.fixture(autouse=True)
@@ -135,46 +135,6 @@ def test_usage_names_the_three_commands(capsys):
         "choice: 'frobnicate'")
     for command in ('enable', 'disable', 'status'):
         assert 'python -m lasagne_reg.compat %s' % command in err
-
-
-def test_state_tells_enabled_stale_and_disabled_apart(tmp_path):
-    site = str(tmp_path)
-    assert _site.state(site) == 'disabled'
-    assert _site.enable(site) is True
-    assert _site.state(site) == 'enabled'
-    assert _site.enable(site) is False
-    hook = tmp_path / '_lasagne_reg_compat.py'
-    hook.write_text(hook.read_text() + '# older\n')
-    assert _site.state(site) == 'stale'
-    assert _site.enable(site) is True        # refreshed
-    assert _site.state(site) == 'enabled'
-    (tmp_path / 'lasagne_reg_compat.pth').unlink()
-    assert _site.state(site) == 'stale'      # half of it left
-    assert _site.disable(site) is True
-    assert _site.state(site) == 'disabled'
-    assert _site.disable(site) is False
-
-
-def test_enable_writes_bytecode_and_disable_removes_only_the_hooks(tmp_path):
-    site = str(tmp_path)
-    cache = tmp_path / '__pycache__'
-    cache.mkdir()
-    (cache / 'unrelated.cpython-311.pyc').write_bytes(b'x')
-    _site.enable(site)
-    pyc = importlib.util.cache_from_source(
-        str(tmp_path / '_lasagne_reg_compat.py'))
-    assert os.path.isfile(pyc)
-    with open(pyc, 'rb') as f:
-        assert f.read(4) == importlib.util.MAGIC_NUMBER
-    _site.disable(site)
-    assert [p.name for p in cache.iterdir()] == ['unrelated.cpython-311.pyc']
-
-
-def test_bytecode_that_cannot_be_written_is_not_an_error(tmp_path):
-    (tmp_path / '__pycache__').write_text('a file where the folder goes')
-    assert _site.enable(str(tmp_path)) is True
-    assert _site.state(str(tmp_path)) == 'enabled'
-    assert _site.disable(str(tmp_path)) is True
 
 
 # -- status -----------------------------------------------------------------
@@ -373,46 +333,6 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
     assert 'BLAS threads' not in _rows(out)
 
 
-BUSY = ('this machine is busier than its CPUs (load 7.5 on 2): OpenBLAS '
-        'threads then wait for each other, and small matrix products '
-        '(convolutions) can run 10-30x slower; set OPENBLAS_NUM_THREADS=1, '
-        'or the number of idle CPUs, before starting Python '
-        '(docs/troubleshooting.rst)')
-
-
-@pytest.mark.parametrize('environ, cpus, load, row, advice', [
-    ({}, 2, 1.5,
-     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 1.5 on 2 CPUs', ''),
-    ({}, 2, 7.5,
-     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 7.5 on 2 CPUs', BUSY),
-    ({}, 2, 2.0,            # exactly as busy as its CPUs: not busier
-     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 2.0 on 2 CPUs', ''),
-    ({}, 1, 9.0,            # one thread waits for nobody
-     '1, one per CPU (OPENBLAS_NUM_THREADS unset); load 9.0 on 1 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': ' 1 '}, 2, 7.5,
-     '1 (OPENBLAS_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
-    # OpenBLAS's order: its own variable first, then GotoBLAS's, then OpenMP's
-    ({'OMP_NUM_THREADS': '1', 'GOTO_NUM_THREADS': '2'}, 2, 0.1,
-     '2 (GOTO_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
-    ({'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 2, 0.1,
-     '2 (OPENBLAS_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
-    ({'OMP_NUM_THREADS': '1'}, 2, 7.5,
-     '1 (OMP_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': 'two'}, 2, 0.1,
-     "2, one per CPU (OPENBLAS_NUM_THREADS='two' is not a count); load 0.1 "
-     'on 2 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': '0'}, 3, 0.1,
-     "3, one per CPU (OPENBLAS_NUM_THREADS='0' is not a count); load 0.1 "
-     'on 3 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': '8'}, 2, None, '8 (OPENBLAS_NUM_THREADS=8); '
-     '2 CPUs', 'more BLAS threads than CPUs (8 on 2): set '
-     'OPENBLAS_NUM_THREADS=2 or less'),
-    ({}, 2, None, '2, one per CPU (OPENBLAS_NUM_THREADS unset); 2 CPUs', ''),
-])
-def test_blas_threads_row_and_advice(environ, cpus, load, row, advice):
-    assert _blas.threads(environ, cpus, load) == (row, advice)
-
-
 def test_status_advises_one_blas_thread_on_a_busy_machine(
         machine, tmp_path, capsys, monkeypatch):
     _site.enable(str(tmp_path))
@@ -434,31 +354,6 @@ def test_status_advises_one_blas_thread_on_a_busy_machine(
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
                             '--no-import-check')
     assert BUSY not in _todo(out)
-
-
-def test_cpus_and_load_are_this_machines(monkeypatch):
-    assert _blas.cpus() == len(os.sched_getaffinity(0))
-    # the CPUs this process may use, not those the machine has
-    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {pid + 5})
-    monkeypatch.setattr(os, 'cpu_count', lambda: 64)
-    assert _blas.cpus() == 1
-    monkeypatch.undo()
-    before = os.getloadavg()[0]
-    load = _blas.load()
-    after = os.getloadavg()[0]       # updated every 5 s: one of the two
-    assert min(before, after) <= load <= max(before, after)
-
-    def no_load():
-        raise OSError('no load average here')
-    monkeypatch.setattr(os, 'getloadavg', no_load)
-    assert _blas.load() is None
-    monkeypatch.delattr(os, 'getloadavg')
-    assert _blas.load() is None
-    monkeypatch.delattr(os, 'sched_getaffinity')
-    monkeypatch.setattr(os, 'cpu_count', lambda: 3)
-    assert _blas.cpus() == 3
-    monkeypatch.setattr(os, 'cpu_count', lambda: None)   # "undeterminable"
-    assert _blas.cpus() == 1
 
 
 @pytest.mark.lasagne    # scipy-openblas32 comes with the Theano stack

@@ -1,9 +1,13 @@
-"""lasagne_reg.compat._flags: the THEANO_FLAGS compat wants, merged with the
-user's."""
+"""lasagne_reg.compat._flags: the THEANO_FLAGS compat wants, spelled as the
+Theano installed reads them, merged with the user's.
+
+install()'s part (the flags set before ``import theano``, what it says
+after) runs through :func:`lasagne_reg.compat.install` in
+tests/test_compat.py.
+"""
 import os
 import sys
 
-import numpy as np
 import pytest
 
 from lasagne_reg import _variant
@@ -131,7 +135,73 @@ def test_theano_state_tells_a_failed_import():
 def test_long_flag_values_are_shortened_in_messages():
     assert _flags._short('x' * 80) == 'x' * 80
     assert _flags._short('x' * 81) == 'x' * 77 + '...'
-    assert _flags._numpy_major() == int(np.__version__.split('.')[0])
+
+
+# -- each Theano's spelling ------------------------------------------------
+
+def test_flag_names_as_each_variant_spells_them():
+    assert _flags.names(None) == ('blas.ldflags', 'gcc.cxxflags')
+    assert _flags.names(_variant.THEANO) == ('blas.ldflags', 'gcc.cxxflags')
+    assert _flags.names(_variant.THEANO_PYMC) == ('blas__ldflags',
+                                                  'gcc__cxxflags')
+
+
+class _Blas:
+    ldflags = '-L/b -lscipy_openblas'
+    cxxflags = ['-Dsgemm_=scipy_sgemm_', '-Xlinker -rpath=/b']
+
+
+@pytest.mark.parametrize('numpy_major', [1, 2])
+@pytest.mark.parametrize('blas', [None, _Blas()])
+def test_theano_1_0_5_flags_are_unchanged_by_the_variant(numpy_major, blas):
+    plain = _flags.wanted(numpy_major, 'floatX=float32', {}, blas)
+    named = _flags.wanted(numpy_major, 'floatX=float32', {}, blas,
+                          _variant.THEANO)
+    assert plain == named
+    assert set(plain[0]) <= {'blas.ldflags', 'gcc.cxxflags'}
+
+
+def test_theano_pymc_gets_its_own_spelling():
+    flags, used = _flags.wanted(2, '', {}, _Blas(), _variant.THEANO_PYMC)
+    assert used is not None
+    assert flags == {
+        'blas__ldflags': '-L/b -lscipy_openblas',
+        'gcc__cxxflags': list(_flags.NUMPY2_CXXFLAGS)
+        + ['-Dsgemm_=scipy_sgemm_', '-Xlinker -rpath=/b']}
+    text, changes = _flags.merged('floatX=float32', {}, flags)
+    assert text == ('floatX=float32,blas__ldflags=-L/b -lscipy_openblas,'
+                    'gcc__cxxflags=' + ' '.join(flags['gcc__cxxflags']))
+    assert changes == {'blas__ldflags': '-L/b -lscipy_openblas',
+                       'gcc__cxxflags': ' '.join(flags['gcc__cxxflags'])}
+
+
+def test_theano_pymc_users_flags_win_in_their_spelling():
+    text = 'blas__ldflags=-lmine,gcc__cxxflags=-O2'
+    flags, used = _flags.wanted(1, text, {}, _Blas(), _variant.THEANO_PYMC)
+    assert used is None
+    assert 'blas__ldflags' not in flags
+    merged, changes = _flags.merged(text, {}, flags)
+    assert merged == 'blas__ldflags=-lmine,gcc__cxxflags=-O2'
+    assert changes == {}
+    # numpy 2: the user's cxxflags stay first, ours follow
+    flags, _ = _flags.wanted(2, text, {}, None, _variant.THEANO_PYMC)
+    merged, changes = _flags.merged(text, {}, flags)
+    assert merged == ('blas__ldflags=-lmine,gcc__cxxflags=-O2 '
+                      + ' '.join(_flags.NUMPY2_CXXFLAGS))
+
+
+def test_theano_pymc_reads_the_theanorc_sections_as_theano_does():
+    rc = {'blas.ldflags': '-lrc', 'gcc.cxxflags': '-O1'}
+    flags, used = _flags.wanted(2, '', rc, _Blas(), _variant.THEANO_PYMC)
+    assert used is None and 'blas__ldflags' not in flags
+    merged, changes = _flags.merged('', rc, flags)
+    assert changes == {'gcc__cxxflags': '-O1 '
+                       + ' '.join(_flags.NUMPY2_CXXFLAGS)}
+    # Theano 1.0.5's dotted spelling in THEANO_FLAGS is not Theano-PyMC's:
+    # it would warn "does not recognise this flag", so ours are still set
+    flags, _ = _flags.wanted(1, 'blas.ldflags=-lx', {}, None,
+                             _variant.THEANO_PYMC)
+    assert flags == {'blas__ldflags': ''}
 
 
 # -- install(): into THEANO_FLAGS before import theano -----------------------
@@ -143,12 +213,16 @@ class _Report:
         self.flags, self.blas, self.not_applied = {}, '', []
 
 
+def _stack_of(numpy=1, variant=_variant.THEANO):
+    from lasagne_reg.compat import _stack
+    return _stack.Stack((3, 11), numpy, variant)
+
+
 @pytest.fixture
 def environment(monkeypatch):
     """A process before ``import theano``: no flags, no .theanorc, the
     BLAS of the test (none until a test sets one)."""
     monkeypatch.setattr(_flags, '_theano_state', lambda modules=None: 'absent')
-    monkeypatch.setattr(_flags, '_numpy_major', lambda: 1)
     monkeypatch.setattr(_blas, 'find', lambda: (None, 'no BLAS here'))
     monkeypatch.delenv('THEANO_FLAGS', raising=False)
     monkeypatch.setenv('THEANORC', os.devnull)
@@ -158,9 +232,8 @@ def environment(monkeypatch):
 def test_install_writes_the_flags_before_import(environment):
     environment.setattr(_blas, 'find', lambda: (BLAS, ''))
     environment.setenv('THEANO_FLAGS', 'floatX=float32')
-    environment.setattr(_flags, '_numpy_major', lambda: 2)
     report = _Report()
-    _flags.install(report, _variant.THEANO)
+    _flags.install(report, _stack_of(numpy=2))
     cxx = ' '.join(NP2 + BLAS.cxxflags)
     assert os.environ['THEANO_FLAGS'] == (
         'floatX=float32,blas.ldflags=-L/opt/b -lb,gcc.cxxflags=' + cxx)
@@ -169,14 +242,14 @@ def test_install_writes_the_flags_before_import(environment):
     assert report.blas == 'test BLAS (/opt/b)'
     assert report.not_applied == []
     again = _Report()
-    _flags.install(again, _variant.THEANO)
+    _flags.install(again, _stack_of(numpy=2))
     assert again.flags == {} and again.blas == report.blas
 
 
 def test_install_spells_the_flags_as_theano_pymc_reads_them(environment):
     environment.setattr(_blas, 'find', lambda: (BLAS, ''))
     report = _Report()
-    _flags.install(report, _variant.THEANO_PYMC)
+    _flags.install(report, _stack_of(variant=_variant.THEANO_PYMC))
     assert os.environ['THEANO_FLAGS'] == (
         'blas__ldflags=-L/opt/b -lb,gcc__cxxflags=' + ' '.join(BLAS.cxxflags))
     assert report.blas == 'test BLAS (/opt/b)'
@@ -184,14 +257,14 @@ def test_install_spells_the_flags_as_theano_pymc_reads_them(environment):
     environment.setenv('THEANO_FLAGS', 'blas__ldflags=')
     environment.setattr(_blas, 'find', lambda: (None, 'no BLAS here'))
     report = _Report()
-    _flags.install(report, _variant.THEANO_PYMC)
+    _flags.install(report, _stack_of(variant=_variant.THEANO_PYMC))
     assert os.environ['THEANO_FLAGS'] == 'blas__ldflags='
     assert report.flags == {} and report.not_applied == []
 
 
 def test_install_without_a_blas_says_so_unless_the_user_chose(environment):
     report = _Report()
-    _flags.install(report, _variant.THEANO)
+    _flags.install(report, _stack_of())
     assert os.environ['THEANO_FLAGS'] == 'blas.ldflags='
     assert report.flags == {'blas.ldflags': ''}
     assert report.blas == _blas.describe('')
@@ -201,7 +274,7 @@ def test_install_without_a_blas_says_so_unless_the_user_chose(environment):
         "blas.ldflags of your own silences this)"]
     environment.setenv('THEANO_FLAGS', 'blas.ldflags=-lmine')
     report = _Report()
-    _flags.install(report, _variant.THEANO)
+    _flags.install(report, _stack_of())
     assert report.not_applied == [] and report.flags == {}
     assert report.blas == 'blas.ldflags=-lmine'
 
@@ -226,7 +299,7 @@ def test_install_after_import_changes_nothing_and_says_what(environment):
     environment.setenv('THEANO_FLAGS', 'floatX=float32')
     _imported_theano(environment, **{'blas.ldflags': '-lfromtheano'})
     report = _Report()
-    _flags.install(report, _variant.THEANO)
+    _flags.install(report, _stack_of())
     assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
     assert report.flags == {}
     assert report.not_applied == [
@@ -238,13 +311,13 @@ def test_install_after_import_changes_nothing_and_says_what(environment):
     # Theano-PyMC's config spells it blas__ldflags
     _imported_theano(environment, blas__ldflags='-lpymc')
     report = _Report()
-    _flags.install(report, _variant.THEANO_PYMC)
+    _flags.install(report, _stack_of(variant=_variant.THEANO_PYMC))
     assert report.blas == 'blas.ldflags=-lpymc'
     # a theano without that config: the flags' own value
     environment.setattr(sys.modules['theano'], 'config', None)
     environment.setenv('THEANO_FLAGS', 'blas.ldflags=-lflag')
     report = _Report()
-    _flags.install(report, _variant.THEANO)
+    _flags.install(report, _stack_of())
     assert report.blas == 'blas.ldflags=-lflag'
     assert report.not_applied == []      # nothing of ours left to set
 
@@ -254,7 +327,7 @@ def test_install_after_a_failed_import_says_restart(environment):
                         lambda modules=None: 'failed')
     environment.setenv('THEANO_FLAGS', 'floatX=float32')
     report = _Report()
-    _flags.install(report, _variant.THEANO)
+    _flags.install(report, _stack_of())
     assert report.not_applied == [
         'an earlier "import theano" failed in this process and left parts of '
         'theano loaded, so importing it again fails ("partially initialized '

@@ -1,6 +1,7 @@
 """compat/_patch.py: replacing attributes of modules, now or after import."""
 import sys
 import textwrap
+import types
 
 import pytest
 
@@ -261,3 +262,21 @@ def test_wraps_keeps_the_replacements_name_and_takes_the_originals_doc():
     assert replacement.__doc__ == "The original's."
     assert replacement.__wrapped__ is original
     assert not hasattr(replacement, 'tag')      # no __dict__ merged
+
+
+def test_a_patch_may_add_a_missing_attribute_and_restore_removes_it():
+    module = types.ModuleType('_lasagne_reg_test_target')
+    sys.modules[module.__name__] = module
+    seen = []
+    patch = _patch.Patch(module.__name__, 'added',
+                         lambda original: seen.append(original) or 42,
+                         'a test')
+    try:
+        assert _patch.apply([patch]) == [
+            '_lasagne_reg_test_target.added (a test)']
+        assert module.added == 42 and seen == [None]
+    finally:
+        restored = _patch.restore([patch])
+        del sys.modules[module.__name__]
+    assert restored == ['_lasagne_reg_test_target.added']
+    assert not hasattr(module, 'added')

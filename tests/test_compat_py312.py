@@ -1,5 +1,6 @@
 """compat on Python 3.12+: the distutils, numpy.distutils and imp stand-ins
 (``lasagne_reg/compat/_py312.py``), and Theano + Lasagne running on them.
+Which of them is served where is the registry's (test_compat_modules.py).
 
 Each stand-in is compared with the real module wherever this interpreter has
 one (the standard library's ``distutils`` and ``imp`` on 3.11,
@@ -13,7 +14,6 @@ elsewhere.
 """
 import importlib
 import importlib.machinery
-import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg.compat import _py312, _shims
+from lasagne_reg.compat import _modules, _py312
 from tests._support import fresh_env, run_python
 
 PY312 = sys.version_info >= (3, 12)
@@ -41,7 +41,7 @@ def _real(name):
         if module is None:
             spec = None
             for finder in sys.meta_path:
-                if isinstance(finder, _shims.CompatFinder):
+                if isinstance(finder, _modules.CompatFinder):
                     continue
                 find = getattr(finder, 'find_spec', None)
                 parent = name.rpartition('.')[0]
@@ -181,9 +181,9 @@ def test_numpy_distutils_package_imports_its_children_on_access(
     real = _real('numpy.distutils')
     if real is not None:    # numpy 1.x / 2.x on 3.11: the real one serves
         assert importlib.import_module('numpy.distutils') is real
-        assert 'numpy.distutils' not in _py312.modules()
+        assert not _modules._missing('numpy.distutils')
         return
-    finder = _shims.CompatFinder()
+    finder = _modules.CompatFinder()
     monkeypatch.setattr(sys, 'meta_path', sys.meta_path + [finder])
     for name in ('numpy.distutils', 'numpy.distutils.misc_util',
                  'numpy.distutils.__config__'):
@@ -293,69 +293,6 @@ def test_imp_stand_in_has_find_module_and_its_constants():
             module.PKG_DIRECTORY) == (1, 2, 3, 5)
 
 
-# -- which are served ------------------------------------------------------
-
-def _setuptools_distutils():
-    try:
-        importlib.metadata.version('setuptools')
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return os.environ.get('SETUPTOOLS_USE_DISTUTILS', 'local') == 'local'
-
-
-def test_stand_ins_are_served_exactly_where_missing():
-    expected = set()
-    if PY312:
-        expected |= {'imp', 'numpy.distutils', 'numpy.distutils.misc_util',
-                     'numpy.distutils.__config__'}
-        if not _setuptools_distutils():
-            expected |= {'distutils', 'distutils.sysconfig',
-                         'distutils.spawn'}
-    # conftest.py ran install(): what it served is registered
-    served = set(_shims.finder().makers) & set(
-        ['imp', 'distutils', 'distutils.sysconfig', 'distutils.spawn',
-         'numpy.distutils', 'numpy.distutils.misc_util',
-         'numpy.distutils.__config__'])
-    assert served == expected
-    for name in expected:
-        module = importlib.import_module(name)
-        assert module.__doc__.startswith('Provided by lasagne_reg.compat')
-
-
-_STAND_INS = {
-    # name: (attributes Theano reads, children a package imports on access)
-    'distutils': ((), ('sysconfig', 'spawn')),
-    'distutils.sysconfig': (('get_config_var', 'get_config_vars',
-                             'get_python_version', 'get_python_inc',
-                             'get_python_lib', 'get_config_h_filename'), ()),
-    'distutils.spawn': (('find_executable',), ()),
-    'numpy.distutils': ((), ('misc_util', '__config__')),
-    'numpy.distutils.misc_util': (('get_numpy_include_dirs',), ()),
-    'numpy.distutils.__config__': (('blas_opt_info', 'lapack_opt_info'), ()),
-    'imp': (('find_module', 'PY_SOURCE', 'PY_COMPILED', 'C_EXTENSION',
-             'PKG_DIRECTORY'), ()),
-}
-
-
-def test_every_stand_in_is_offered_where_its_module_is_missing(monkeypatch):
-    # as on a Python 3.12+ without setuptools: all seven, each made as
-    # named, with what Theano reads of it, saying who provides it
-    monkeypatch.setattr(_py312, '_missing', lambda name: True)
-    wanted = _py312.modules()
-    assert sorted(wanted) == sorted(_STAND_INS)
-    for name, make in wanted.items():
-        module = make()
-        attributes, children = _STAND_INS[name]
-        assert module.__name__ == name
-        assert module.__doc__ == ('Provided by lasagne_reg.compat (Python '
-                                  '3.12+): ' + _py312._DOCS[name])
-        for attribute in attributes:
-            assert getattr(module, attribute) is not None, (name, attribute)
-        assert (module.__dict__.get('__path__') == []) == bool(children)
-    config = wanted['numpy.distutils.__config__']()
-    assert config.blas_opt_info == {} and config.lapack_opt_info == {}
-
-
 def test_a_stand_in_package_imports_its_children_by_name(monkeypatch):
     imported = []
     monkeypatch.setattr(_py312.importlib, 'import_module', imported.append)
@@ -375,35 +312,6 @@ def test_a_stand_in_package_names_what_it_lacks():
             make().system_info  # noqa: B018 (the attribute access is the test)
         assert str(raised.value) == (
             "module '%s' has no attribute 'system_info'" % name)
-
-
-def test_missing_means_no_finder_provides_it(monkeypatch):
-    assert not _py312._missing('json')             # imported
-    monkeypatch.delitem(sys.modules, 'json.tool', raising=False)
-    assert not _py312._missing('json.tool')         # a child, not imported
-    monkeypatch.delitem(sys.modules, 'pydoc_data', raising=False)
-    assert not _py312._missing('pydoc_data')        # top level, not imported
-    assert _py312._missing('pudb_4f1e')
-    assert _py312._missing('json.pudb_4f1e')
-    assert _py312._missing('pudb_4f1e.child')
-    assert _py312._missing('')          # find_spec's ValueError
-
-
-def test_missing_does_not_import_the_parent(monkeypatch, tmp_path):
-    package = tmp_path / 'pkg_4f1e'
-    package.mkdir()
-    (package / '__init__.py').write_text('raise RuntimeError("imported")\n')
-    (package / 'child.py').write_text('')
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert not _py312._missing('pkg_4f1e.child')
-    assert _py312._missing('pkg_4f1e.other')
-    assert 'pkg_4f1e' not in sys.modules
-
-
-def test_nothing_is_served_for_a_module_already_imported(monkeypatch):
-    for name in ('imp', 'distutils', 'numpy.distutils'):
-        monkeypatch.setitem(sys.modules, name, object())
-    assert _py312.modules() == {}
 
 
 # -- Theano on this interpreter ----------------------------------------------

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg import _variant
-from lasagne_reg.compat import _blas, _flags, _pymc
+from lasagne_reg.compat import _blas, _flags, _patched
 from tests._support import last_json, run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -274,7 +274,7 @@ def test_patches_are_reported_and_reversible():
     assert result['after'] == [False, False]
     assert set(result['restored']) >= {
         'theano.gof', 'theano.sandbox.rng_mrg.MRG_RandomStreams'}
-    reasons = {p.name: p.reason for p in _pymc.patches()}
+    reasons = {p.name: p.reason for p in _patched.wanted()}
     for name, reason in reasons.items():
         assert '%s (%s)' % (name, reason) in result['patched']
     assert 'theano.gof' in result['modules']

@@ -1,6 +1,7 @@
-"""lasagne_reg.compat._site and _hook: enable / disable / status end to end,
-in a virtualenv of their own (tests/_support.fresh_env), whose site-packages
-they write to."""
+"""lasagne_reg.compat._site and _hook: the hook files in a directory, then
+enable / disable / status end to end, in a virtualenv of their own
+(tests/_support.fresh_env), whose site-packages they write to."""
+import importlib.util
 import os
 
 import pytest
@@ -8,6 +9,49 @@ import pytest
 from lasagne_reg.compat import _site
 from tests._compat_support import cache_flags
 from tests._support import fresh_env, last_json, run_python
+
+# -- the hook files ------------------------------------------------------------
+
+def test_state_tells_enabled_stale_and_disabled_apart(tmp_path):
+    site = str(tmp_path)
+    assert _site.state(site) == 'disabled'
+    assert _site.enable(site) is True
+    assert _site.state(site) == 'enabled'
+    assert _site.enable(site) is False
+    hook = tmp_path / '_lasagne_reg_compat.py'
+    hook.write_text(hook.read_text() + '# older\n')
+    assert _site.state(site) == 'stale'
+    assert _site.enable(site) is True        # refreshed
+    assert _site.state(site) == 'enabled'
+    (tmp_path / 'lasagne_reg_compat.pth').unlink()
+    assert _site.state(site) == 'stale'      # half of it left
+    assert _site.disable(site) is True
+    assert _site.state(site) == 'disabled'
+    assert _site.disable(site) is False
+
+
+def test_enable_writes_bytecode_and_disable_removes_only_the_hooks(tmp_path):
+    site = str(tmp_path)
+    cache = tmp_path / '__pycache__'
+    cache.mkdir()
+    (cache / 'unrelated.cpython-311.pyc').write_bytes(b'x')
+    _site.enable(site)
+    pyc = importlib.util.cache_from_source(
+        str(tmp_path / '_lasagne_reg_compat.py'))
+    assert os.path.isfile(pyc)
+    with open(pyc, 'rb') as f:
+        assert f.read(4) == importlib.util.MAGIC_NUMBER
+    _site.disable(site)
+    assert [p.name for p in cache.iterdir()] == ['unrelated.cpython-311.pyc']
+
+
+def test_bytecode_that_cannot_be_written_is_not_an_error(tmp_path):
+    (tmp_path / '__pycache__').write_text('a file where the folder goes')
+    assert _site.enable(str(tmp_path)) is True
+    assert _site.state(str(tmp_path)) == 'enabled'
+    assert _site.disable(str(tmp_path)) is True
+
+
 
 # -- enable / disable / status, in a virtualenv of their own ---------------
 

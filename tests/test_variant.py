@@ -96,8 +96,6 @@ def test_each_variant_names_its_op_base_and_scan_loop():
     assert _variant.THEANO_PYMC.scan_c_loop == 'theano.scan.scan_perform_ext'
     assert _variant.THEANO_PYMC.cython == 'Cython 0.29.21'
     assert _variant.VARIANTS == (_variant.THEANO, _variant.THEANO_PYMC)
-    assert _variant.THEANO.refuses_scan_c_loop is (sys.version_info
-                                                   >= (3, 11))
 
 
 @pytest.mark.parametrize('versions, expected', [

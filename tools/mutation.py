@@ -70,10 +70,14 @@ TESTS = {
     'lasagne_reg/report.py': ['tests/test_report.py'],
     'lasagne_reg/demo/*': ['tests/test_demo.py'],
     'lasagne_reg/_variant.py': ['tests/test_variant.py',
-                                'tests/test_compat_variant.py'],
+                                'tests/test_compat_flags.py',
+                                'tests/test_compat_modules.py',
+                                'tests/test_compat_patched.py'],
     # on Python 3.12 (make mutation-py312): its own tests, which compare
-    # each stand-in with setuptools' distutils or an independent value
-    'lasagne_reg/compat/_py312.py': ['tests/test_compat_py312.py'],
+    # each stand-in with setuptools' distutils or an independent value, and
+    # the registry's, which make each of them
+    'lasagne_reg/compat/_py312.py': ['tests/test_compat_py312.py',
+                                     'tests/test_compat_modules.py'],
     'lasagne_reg/compat/*': ['tests/test_compat*.py'],
     'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
                                'tests/test_regularization.py'],

@@ -23,8 +23,6 @@ import os
 import shlex
 import sys
 
-import numpy as np
-
 from . import _blas
 
 NUMPY2_CXXFLAGS = ('-DNPY_PY3K=1', '-DPyInt_AsLong=PyLong_AsLong',
@@ -161,22 +159,22 @@ _RESTART = ('restart the interpreter (or the notebook kernel) and call '
             'that every process gets it')
 
 
-def install(report, variant=None):
-    """Merge the flags this stack needs into ``THEANO_FLAGS``, unless theano
+def install(report, stack):
+    """Merge the flags `stack` needs into ``THEANO_FLAGS``, unless theano
     is imported already; record in `report` (an ``InstallReport``) the
     flags set, the BLAS Theano uses and what could not take effect.
 
     Parameters
     ----------
     report : lasagne_reg.compat.InstallReport
-    variant : lasagne_reg._variant.Variant, optional
-        The Theano installed, whose spelling the flags take.
+    stack : lasagne_reg.compat._stack.Stack
+        Its numpy decides the numpy-2 macros, its variant the spelling.
     """
     text = os.environ.get('THEANO_FLAGS', '')
     rc = theanorc_values()
     blas, why_not = _blas.find()
-    ldflags_key = names(variant)[0]
-    flags, used = wanted(_numpy_major(), text, rc, blas, variant)
+    ldflags_key = names(stack.variant)[0]
+    flags, used = wanted(stack.numpy, text, rc, blas, stack.variant)
     new_text, changes = merged(text, rc, flags)
     state = _theano_state()
     if state == 'failed':
@@ -218,7 +216,3 @@ def _effective_ldflags(state, text, rc, key=BLAS_LDFLAGS):
 
 def _short(value):
     return value if len(value) <= 80 else value[:77] + '...'
-
-
-def _numpy_major():
-    return int(np.__version__.split('.')[0])
