@@ -27,9 +27,13 @@ from tests._compat_support import (
 )
 from tests._support import last_json, run_python
 
+pytestmark = []     # mixed: each test says where it runs
+
 SCAN_C_LOOP = 'theano.scan_module.scan_perform_ext'
 
 
+@pytest.mark.nobackend
+@pytest.mark.slow
 def test_importing_the_package_imports_no_backend_and_patches_nothing():
     result = last_json(run_python(code='''
         import sys, json, numpy
@@ -49,6 +53,7 @@ def test_importing_the_package_imports_no_backend_and_patches_nothing():
 
 # -- install() in process ---------------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_install_after_theano_was_imported_says_what_it_could_not_do(
         monkeypatch):
@@ -63,6 +68,7 @@ def test_install_after_theano_was_imported_says_what_it_could_not_do(
     assert not report.changed
 
 
+@pytest.mark.compat
 def test_install_after_a_failed_import_says_restart(monkeypatch):
     monkeypatch.delitem(sys.modules, 'theano', raising=False)
     monkeypatch.setitem(sys.modules, 'theano.configdefaults',
@@ -75,6 +81,7 @@ def test_install_after_a_failed_import_says_restart(monkeypatch):
     assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_install_is_idempotent_in_process():
     report = compat.install()
@@ -85,22 +92,22 @@ def test_install_is_idempotent_in_process():
     assert len(finders) == 1
 
 
+@pytest.mark.compat
+@pytest.mark.pymc
 def test_the_installed_theano_is_reported():
     variant = _variant.installed()
-    if variant is None:       # PyTensor, Aesara: install() is not run there
-        report = compat.InstallReport()
-        assert report.theano == ''
-    else:
-        report = compat.install()     # the conftest ran it: changes nothing
-        assert report.theano == '%s %s' % (
-            variant.distribution,
-            importlib.metadata.version(variant.distribution))
+    report = compat.install()     # the conftest ran it: changes nothing
+    assert report.theano == '%s %s' % (
+        variant.distribution,
+        importlib.metadata.version(variant.distribution))
     assert repr(report).endswith(', theano=%r)' % report.theano)
 
 
 # -- fresh interpreters -----------------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne
+@pytest.mark.slow
 def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
     result = last_json(run_python(code='''
         import json, os, warnings
@@ -136,7 +143,9 @@ def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
     assert result['cxx'] is True      # the C backend is on, not a fallback
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
+@pytest.mark.slow
 def test_install_after_a_real_failed_import_warns_and_says_restart():
     # without compat, Theano 1.0.5 fails at import on this stack (numpy 1.23:
     # BLAS detection; numpy 2: the C build of its lazylinker)
@@ -197,6 +206,7 @@ def _install_quietly():
         return compat.install()
 
 
+@pytest.mark.compat
 def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
     report = _install_quietly()
@@ -214,6 +224,7 @@ def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
     assert again.blas == 'test BLAS 1.0 (/opt/b)'
 
 
+@pytest.mark.compat
 def test_install_on_numpy_2_adds_the_numpy_1_macros_first(before_theano):
     flags_as_on(before_theano, 2)
     _install_quietly()
@@ -222,6 +233,7 @@ def test_install_on_numpy_2_adds_the_numpy_1_macros_first(before_theano):
         ' -Dsgemm_=b_sgemm_ -Xlinker -rpath=/opt/b')
 
 
+@pytest.mark.compat
 def test_install_without_a_blas_warns_once_and_says_how(before_theano):
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     with warnings.catch_warnings(record=True) as caught:
@@ -239,6 +251,7 @@ def test_install_without_a_blas_warns_once_and_says_how(before_theano):
     assert report.not_applied == [str(caught[0].message).split(': ', 1)[1]]
 
 
+@pytest.mark.compat
 def test_an_empty_blas_ldflags_of_the_users_silences_the_warning(
         before_theano, tmp_path):
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
@@ -257,6 +270,7 @@ def test_an_empty_blas_ldflags_of_the_users_silences_the_warning(
     assert report.blas == 'blas.ldflags=-lmyblas'
 
 
+@pytest.mark.compat
 def test_install_after_import_names_the_flags_it_could_not_set(
         before_theano):
     theano_stub = type(sys)('theano')
@@ -287,6 +301,7 @@ def test_install_after_import_names_the_flags_it_could_not_set(
     assert report.blas == 'blas.ldflags=-lfromtheano'
 
 
+@pytest.mark.compat
 def test_install_after_a_failed_import_changes_no_flags(before_theano):
     before_theano.setattr(_flags, '_theano_state',
                           lambda modules=None: 'failed')
@@ -308,6 +323,7 @@ def test_install_after_a_failed_import_changes_no_flags(before_theano):
     assert report.blas == _blas.describe('')
 
 
+@pytest.mark.compat
 def test_install_from_the_hook_warns_as_the_hook(before_theano):
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     with pytest.warns(RuntimeWarning) as caught:
@@ -344,6 +360,7 @@ def _stand_ins_here():
     return [name for top, names in groups if _lacking(top) for name in names]
 
 
+@pytest.mark.compat
 def test_install_restores_what_numpy_lacks_and_serves_the_modules(
         before_theano):
     before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
@@ -368,6 +385,7 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     assert _install_quietly().numpy_aliases == []
 
 
+@pytest.mark.nobackend
 def test_a_new_report_is_empty_and_says_so():
     report = compat.InstallReport()
     assert (report.flags, report.numpy_aliases, report.modules,

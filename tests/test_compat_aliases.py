@@ -7,6 +7,8 @@ import pytest
 
 from lasagne_reg.compat import _aliases
 
+pytestmark = [pytest.mark.compat]
+
 
 def test_numpy_names_theano_uses_are_present():
     with warnings.catch_warnings():

@@ -12,8 +12,11 @@ import pytest
 from lasagne_reg.compat import _blas
 from tests._compat_support import BUSY, NO_BLAS
 
+pytestmark = []     # mixed: each test says where it runs
+
 # -- the BLAS ---------------------------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # scipy-openblas32 comes with the Theano stack
 def test_scipy_openblas32_is_found_with_flags_theano_accepts():
     blas, why_not = _blas.find()
@@ -29,6 +32,7 @@ def test_scipy_openblas32_is_found_with_flags_theano_accepts():
         assert ',' not in group
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # scipy-openblas32 comes with the Theano stack
 def test_every_renamed_symbol_is_exported_by_the_library():
     blas, _ = _blas.find()
@@ -37,6 +41,7 @@ def test_every_renamed_symbol_is_exported_by_the_library():
     assert missing == []
 
 
+@pytest.mark.nobackend
 def test_no_blas_installed_is_said(monkeypatch):
     import importlib.util
     real = importlib.util.find_spec
@@ -47,6 +52,7 @@ def test_no_blas_installed_is_said(monkeypatch):
     assert 'fallback' in _blas.describe('')
 
 
+@pytest.mark.nobackend
 def test_other_platforms_are_told_to_set_their_own_flags(monkeypatch):
     monkeypatch.setattr(sys, 'platform', 'darwin')
     blas, why_not = _blas.find()
@@ -56,6 +62,7 @@ def test_other_platforms_are_told_to_set_their_own_flags(monkeypatch):
     assert 'set blas.ldflags yourself' in why_not
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_the_renamed_symbols_are_all_that_theano_declares():
     from theano.tensor import blas_headers
@@ -69,6 +76,7 @@ def test_the_renamed_symbols_are_all_that_theano_declares():
     assert blas_names <= set(_blas.symbols())
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_theano_products_run_through_the_blas(dtype):
@@ -115,6 +123,7 @@ def _fake_package(monkeypatch, tmp_path, name='pkg', library=True):
     return str(package / 'lib')
 
 
+@pytest.mark.nobackend
 def test_blas_found_in_a_package_gives_the_flags_for_it(monkeypatch,
                                                         tmp_path):
     lib = _fake_package(monkeypatch, tmp_path, name='OpenBLAS-X11')
@@ -133,6 +142,7 @@ def test_blas_found_in_a_package_gives_the_flags_for_it(monkeypatch,
     assert _blas.describe('-lopenblas') == 'blas.ldflags=-lopenblas'
 
 
+@pytest.mark.nobackend
 def test_blas_package_without_its_library_says_reinstall(monkeypatch,
                                                          tmp_path):
     lib = _fake_package(monkeypatch, tmp_path, library=False)
@@ -142,6 +152,7 @@ def test_blas_package_without_its_library_says_reinstall(monkeypatch,
         'scipy-openblas32)' % lib))
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('name', ['with space', 'with,comma', 'with=equals'])
 def test_blas_in_a_path_theanos_flags_cannot_carry_is_refused(
         monkeypatch, tmp_path, name):
@@ -152,6 +163,7 @@ def test_blas_in_a_path_theanos_flags_cannot_carry_is_refused(
         "install it elsewhere" % lib))
 
 
+@pytest.mark.nobackend
 def test_no_blas_package_at_all(monkeypatch):
     import importlib.util as util
     real = util.find_spec
@@ -168,6 +180,7 @@ def test_no_blas_package_at_all(monkeypatch):
     assert _blas.describe('-lb') == 'blas.ldflags=-lb'
 
 
+@pytest.mark.nobackend
 def test_blas_version_comes_from_the_distribution(monkeypatch):
     import importlib.metadata as metadata
     monkeypatch.setattr(metadata, 'version', lambda name: (
@@ -182,6 +195,7 @@ def test_blas_version_comes_from_the_distribution(monkeypatch):
 
 # -- its threads (status's "BLAS threads" row) -----------------------------
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('environ, cpus, load, row, advice', [
     ({}, 2, 1.5,
      '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 1.5 on 2 CPUs', ''),
@@ -215,6 +229,7 @@ def test_blas_threads_row_and_advice(environ, cpus, load, row, advice):
     assert _blas.threads(environ, cpus, load) == (row, advice)
 
 
+@pytest.mark.nobackend
 def test_cpus_and_load_are_this_machines(monkeypatch):
     assert _blas.cpus() == len(os.sched_getaffinity(0))
     # the CPUs this process may use, not those the machine has

@@ -15,8 +15,11 @@ import sysconfig
 import numpy as np
 import pytest
 
+from lasagne_reg import _variant
 from lasagne_reg.compat import _blas, _build, _cli, _site
 from tests._compat_support import BUSY
+
+pytestmark = []     # mixed: each test says where it runs
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +58,7 @@ def _todo(out):
 
 # -- enable / disable -------------------------------------------------------
 
+@pytest.mark.nobackend
 def test_enable_writes_the_hook_and_disable_removes_exactly_it(
         tmp_path, capsys):
     site = str(tmp_path)
@@ -91,6 +95,7 @@ def test_enable_writes_the_hook_and_disable_removes_exactly_it(
     assert out == 'lasagne_reg compat was not enabled in %s.\n' % site
 
 
+@pytest.mark.nobackend
 def test_enable_into_a_missing_directory_fails_and_writes_nothing(
         tmp_path, capsys):
     missing = str(tmp_path / 'nope')
@@ -102,6 +107,7 @@ def test_enable_into_a_missing_directory_fails_and_writes_nothing(
     assert not os.path.exists(missing)
 
 
+@pytest.mark.nobackend
 def test_disable_that_cannot_remove_says_so(tmp_path, capsys, monkeypatch):
     def refuse(path):
         raise PermissionError(13, 'Permission denied', path)
@@ -114,6 +120,7 @@ def test_disable_that_cannot_remove_says_so(tmp_path, capsys, monkeypatch):
     assert 'Permission denied' in err
 
 
+@pytest.mark.nobackend
 def test_the_default_directory_is_this_environments_site_packages(
         monkeypatch, capsys, this_environment):
     purelib = this_environment
@@ -125,6 +132,7 @@ def test_the_default_directory_is_this_environments_site_packages(
     assert seen == [os.path.abspath(purelib)]
 
 
+@pytest.mark.nobackend
 def test_usage_names_the_three_commands(capsys):
     with pytest.raises(SystemExit) as info:
         _cli.main(['frobnicate'])
@@ -159,6 +167,9 @@ def machine(monkeypatch):
         calls = []
     m = Machine()
     monkeypatch.setattr(_cli, '_version', lambda name: m.versions.get(name))
+    # the Theano of versions, whatever this environment has
+    monkeypatch.setattr(_variant, 'installed', lambda: (
+        _variant.THEANO if m.versions.get('Theano') else None))
     monkeypatch.setattr(_cli, '_cxx', lambda: m.cxx)
     monkeypatch.setattr(_cli, '_probe', lambda with_install=False: (
         m.calls.append(with_install) or m.probes[with_install]))
@@ -175,6 +186,7 @@ def machine(monkeypatch):
     return m
 
 
+@pytest.mark.nobackend
 def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path))
@@ -205,6 +217,7 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     assert len(starts) == 1
 
 
+@pytest.mark.nobackend
 def test_status_of_an_environment_without_compat(machine, tmp_path, capsys):
     machine.probes[False] = {'error': 'AttributeError: module numpy has no '
                                       'attribute bool'}
@@ -223,6 +236,7 @@ def test_status_of_an_environment_without_compat(machine, tmp_path, capsys):
     assert machine.calls == [False, True]
 
 
+@pytest.mark.nobackend
 def test_status_when_compat_does_not_help_either(machine, tmp_path, capsys):
     machine.probes[False] = {'error': 'ImportError: one'}
     machine.probes[True] = {'error': 'ImportError: two'}
@@ -232,6 +246,7 @@ def test_status_when_compat_does_not_help_either(machine, tmp_path, capsys):
     assert 'with compat it fails too: ImportError: two' in _todo(out)
 
 
+@pytest.mark.nobackend
 def test_status_of_an_enabled_environment_that_still_fails(
         machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
@@ -244,6 +259,7 @@ def test_status_of_an_enabled_environment_that_still_fails(
                           'of the docs (docs/troubleshooting.rst)']
 
 
+@pytest.mark.nobackend
 def test_status_of_hook_files_from_another_version(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     (tmp_path / 'lasagne_reg_compat.pth').write_text('import old\n')
@@ -258,6 +274,7 @@ def test_status_of_hook_files_from_another_version(machine, tmp_path, capsys):
                           'enable']
 
 
+@pytest.mark.nobackend
 def test_status_without_a_compiler(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     machine.cxx = None
@@ -270,6 +287,7 @@ def test_status_without_a_compiler(machine, tmp_path, capsys):
                           'pure-Python mode, about 1,000x slower per element']
 
 
+@pytest.mark.nobackend
 def test_status_without_theano(machine, tmp_path, capsys):
     machine.versions = {'numpy': '2.4.6'}
     machine.cxx = None
@@ -284,6 +302,7 @@ def test_status_without_theano(machine, tmp_path, capsys):
     assert machine.calls == [] and out.endswith('Nothing to do.\n')
 
 
+@pytest.mark.nobackend
 def test_status_of_lasagne_without_theano(machine, tmp_path, capsys):
     machine.versions = {'numpy': '2.4.6', 'Lasagne': '0.1'}
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path))
@@ -292,6 +311,7 @@ def test_status_of_lasagne_without_theano(machine, tmp_path, capsys):
                           "'lasagne_reg[theano]'"]
 
 
+@pytest.mark.nobackend
 def test_status_of_theano_without_lasagne(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     del machine.versions['Lasagne']
@@ -304,6 +324,7 @@ def test_status_of_theano_without_lasagne(machine, tmp_path, capsys):
                           "'lasagne_reg[theano]'"]
 
 
+@pytest.mark.nobackend
 def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
                                                  monkeypatch):
     _site.enable(str(tmp_path))
@@ -333,6 +354,7 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
     assert 'BLAS threads' not in _rows(out)
 
 
+@pytest.mark.nobackend
 def test_status_advises_one_blas_thread_on_a_busy_machine(
         machine, tmp_path, capsys, monkeypatch):
     _site.enable(str(tmp_path))
@@ -356,6 +378,7 @@ def test_status_advises_one_blas_thread_on_a_busy_machine(
     assert BUSY not in _todo(out)
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne    # scipy-openblas32 comes with the Theano stack
 def test_status_blas_row_names_the_blas_found(machine, tmp_path, capsys,
                                               monkeypatch):
@@ -368,11 +391,13 @@ def test_status_blas_row_names_the_blas_found(machine, tmp_path, capsys,
     assert blas.name.startswith('OpenBLAS 0.3.')
 
 
+@pytest.mark.nobackend
 def test_versions_of_installed_and_missing_distributions():
     assert _cli._version('numpy') == np.__version__
     assert _cli._version('no-such-distribution-here') is None
 
 
+@pytest.mark.nobackend
 def test_compiler_follows_the_cxx_flag(monkeypatch):
     monkeypatch.setenv('THEANORC', os.devnull)
     monkeypatch.setenv('THEANO_FLAGS', 'cxx=')
@@ -386,6 +411,8 @@ def test_compiler_follows_the_cxx_flag(monkeypatch):
     assert _cli._cxx() == 'sh (%s)' % shutil.which('sh')
 
 
+@pytest.mark.nobackend
+@pytest.mark.slow
 def test_probe_reads_the_last_line_of_a_fresh_interpreter(monkeypatch,
                                                           capsys):
     monkeypatch.setattr(_cli, '_PROBE', 'import json, os\n'
@@ -403,6 +430,8 @@ def test_probe_reads_the_last_line_of_a_fresh_interpreter(monkeypatch,
         'the first time, while Theano compiles)...\n')
 
 
+@pytest.mark.nobackend
+@pytest.mark.slow
 def test_probe_of_an_interpreter_that_dies_reports_its_last_words(
         monkeypatch):
     monkeypatch.setattr(_cli, '_PROBE', 'import sys\n'
@@ -414,6 +443,7 @@ def test_probe_of_an_interpreter_that_dies_reports_its_last_words(
     assert _cli._probe() == {'error': 'exit status 4: no output'}
 
 
+@pytest.mark.nobackend
 def test_help_says_what_each_option_does(capsys):
     with pytest.raises(SystemExit) as info:
         _cli.main(['--help'])
@@ -436,6 +466,7 @@ def test_help_says_what_each_option_does(capsys):
         assert said in text, said
 
 
+@pytest.mark.nobackend
 def test_status_rows_without_theano_flags_in_the_environment(
         machine, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv('THEANO_FLAGS')
@@ -449,6 +480,7 @@ def test_status_rows_without_theano_flags_in_the_environment(
     assert rows['BLAS'] == 'OpenBLAS 0.3.0 from scipy-openblas32 (/opt/b)'
 
 
+@pytest.mark.nobackend
 def test_status_enable_advice_in_full(machine, tmp_path, capsys):
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
                             '--no-import-check')
@@ -458,6 +490,8 @@ def test_status_enable_advice_in_full(machine, tmp_path, capsys):
         'before importing theano)']
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne       # a real probe: theano imports, Lasagne does not
 def test_status_of_theano_without_lasagne_through_a_real_probe(
         tmp_path, capsys, monkeypatch):
@@ -470,16 +504,19 @@ def test_status_of_theano_without_lasagne_through_a_real_probe(
     monkeypatch.setenv('PYTHONPATH', os.pathsep.join(
         [str(hidden.parent)] + [p for p in [os.environ.get('PYTHONPATH')]
                                 if p]))
-    probe = _cli._probe()
+    # install() first, as status's second probe does: Theano imports
+    # without compat on Python 3.11 only
+    probe = _cli._probe(with_install=True)
     assert probe.get('theano') is True and 'error' not in probe, probe
     assert 'lasagne' not in probe
     # and one whose lasagne is there but broken still fails
     (hidden / '__init__.py').write_text('import no_such_module_here\n')
-    probe = _cli._probe()
+    probe = _cli._probe(with_install=True)
     assert probe['error'] == ("ModuleNotFoundError: No module named "
                               "'no_such_module_here'")
 
 
+@pytest.mark.nobackend
 def test_status_of_a_lasagne_checkout_without_metadata(machine, tmp_path,
                                                        capsys):
     # Lasagne master from a git checkout on PYTHONPATH: it imports, but no

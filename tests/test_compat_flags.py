@@ -14,6 +14,8 @@ from lasagne_reg import _variant
 from lasagne_reg.compat import _blas, _flags
 from tests._compat_support import NP2
 
+pytestmark = [pytest.mark.nobackend]
+
 # -- flags ------------------------------------------------------------------
 
 BLAS = _blas.Blas('test BLAS', '/opt/b', '-L/opt/b -lb',

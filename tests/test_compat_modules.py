@@ -16,6 +16,8 @@ from lasagne_reg.compat import _modules, _py312, _stack, _standins
 from tests._compat_support import fresh_finders, linalg_served
 from tests._support import last_json, run_python
 
+pytestmark = []     # mixed: each test says where it runs
+
 SCAN_C_LOOP = 'theano.scan_module.scan_perform_ext'
 PY312_NAMES = ['distutils', 'distutils.sysconfig', 'distutils.spawn',
                'numpy.distutils', 'numpy.distutils.misc_util',
@@ -24,6 +26,7 @@ PY312_NAMES = ['distutils', 'distutils.sysconfig', 'distutils.spawn',
 
 # -- the registry --------------------------------------------------------------
 
+@pytest.mark.nobackend
 def test_every_row_names_its_module_why_and_when():
     stack = _stack.Stack((3, 11), 1, _variant.THEANO)
     names = [row.name_on(stack) for row in _modules.MODULES]
@@ -43,6 +46,7 @@ def test_every_row_names_its_module_why_and_when():
     assert _modules.FOR_OLD_CODE_ONLY == {'pkg_resources'}
 
 
+@pytest.mark.nobackend
 def test_a_module_row_keeps_what_it_is_given():
     when = _stack.When('never', lambda stack: False)
     row = _modules.Module('some.module', len, 'why it is', when)
@@ -61,6 +65,7 @@ def test_a_module_row_keeps_what_it_is_given():
         == 'Theano-PyMC and Cython 0.29.21'
 
 
+@pytest.mark.nobackend
 def test_each_module_is_served_by_its_maker():
     makers = {row.name: row.serve for row in _modules.MODULES
               if row.serve is not _modules.REFUSED}
@@ -78,6 +83,7 @@ def test_each_module_is_served_by_its_maker():
         'theano.gof': _standins.make_gof}
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('variant, name, text', [
     (_variant.THEANO, SCAN_C_LOOP,
      "lasagne_reg.compat: Theano's C scan loop (Cython 0.28 output) does not "
@@ -104,6 +110,7 @@ def test_the_scan_loop_is_refused_with_one_text_for_both_variants(
     assert fresh[_modules.RefusingFinder].reasons == {}
 
 
+@pytest.mark.nobackend
 def test_pymc_measures_are_none_on_theano_1_0_5(monkeypatch):
     fresh = fresh_finders(monkeypatch)
     theano = _modules.install(_stack.Stack((3, 11), 1, _variant.THEANO))
@@ -121,6 +128,7 @@ def test_pymc_measures_are_none_on_theano_1_0_5(monkeypatch):
 
 # -- when a module is missing -----------------------------------------------
 
+@pytest.mark.nobackend
 def test_has_module_finds_a_submodule_without_importing_it():
     # three levels: the parent is a subpackage, not the top package
     assert _modules._has_module('email.mime.text') is True
@@ -132,6 +140,7 @@ def test_has_module_finds_a_submodule_without_importing_it():
     assert _modules._has_module('json.decoder.anything') is False
 
 
+@pytest.mark.nobackend
 def test_missing_means_no_finder_provides_it(monkeypatch):
     assert not _modules._missing('json')             # imported
     monkeypatch.delitem(sys.modules, 'json.tool', raising=False)
@@ -148,6 +157,7 @@ def test_missing_means_no_finder_provides_it(monkeypatch):
     assert _modules.missing('json')(None) is False
 
 
+@pytest.mark.nobackend
 def test_missing_does_not_import_the_parent(monkeypatch, tmp_path):
     package = tmp_path / 'pkg_4f1e'
     package.mkdir()
@@ -159,6 +169,7 @@ def test_missing_does_not_import_the_parent(monkeypatch, tmp_path):
     assert 'pkg_4f1e' not in sys.modules
 
 
+@pytest.mark.nobackend
 def test_numpy_linalg_is_served_where_numpy_lacks_it(monkeypatch):
     finders = fresh_finders(monkeypatch)
     monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
@@ -190,6 +201,7 @@ _STAND_INS = {
 }
 
 
+@pytest.mark.nobackend
 def test_every_stand_in_is_offered_where_its_module_is_missing(monkeypatch):
     # as on a Python 3.12+ without setuptools: all seven, each made as
     # named, with what Theano reads of it, saying who provides it
@@ -210,6 +222,7 @@ def test_every_stand_in_is_offered_where_its_module_is_missing(monkeypatch):
     assert config.blas_opt_info == {} and config.lapack_opt_info == {}
 
 
+@pytest.mark.nobackend
 def test_nothing_is_served_for_a_module_already_imported(monkeypatch):
     for name in ('imp', 'distutils', 'numpy.distutils'):
         monkeypatch.setitem(sys.modules, name, object())
@@ -218,6 +231,7 @@ def test_nothing_is_served_for_a_module_already_imported(monkeypatch):
     assert not set(PY312_NAMES) & (set(added) | set(fresh.makers))
 
 
+@pytest.mark.compat
 def test_stand_ins_are_served_exactly_where_missing():
     expected = set()
     if sys.version_info >= (3, 12):
@@ -240,6 +254,7 @@ def test_stand_ins_are_served_exactly_where_missing():
         assert module.__doc__.startswith('Provided by lasagne_reg.compat')
 
 
+@pytest.mark.nobackend
 def test_setuptools_lacks_pkg_resources_sees_through_the_stand_in(
         monkeypatch):
     # the stand-in imported (by Lasagne) is not a real pkg_resources
@@ -264,6 +279,7 @@ def test_setuptools_lacks_pkg_resources_sees_through_the_stand_in(
 
 # -- the finders -----------------------------------------------------------------
 
+@pytest.mark.compat
 def test_unknown_module_names_are_not_served():
     finder = _modules.finder()
     assert finder.find_spec('theano.tensor.signal.nothing_here') is None
@@ -273,6 +289,7 @@ def test_unknown_module_names_are_not_served():
 ONLY_OLD = 'lasagne_reg_test_module_for_old_code'
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('package, module, served', [
     ('oldpkg', 'oldpkg', True),                  # its __init__ imports it
     ('oldpkg', 'oldpkg.layers.dense', True),     # a submodule imports it
@@ -318,6 +335,7 @@ def test_old_code_only_modules_are_served_while_old_code_imports(
         sys.modules.pop(ONLY_OLD, None)
 
 
+@pytest.mark.nobackend
 def test_a_module_without_a_spec_is_not_being_imported(monkeypatch):
     # __main__-like modules have __spec__ None: they are never "importing"
     monkeypatch.setattr(_modules, 'OLD_CODE', ('oldpkg',))
@@ -333,6 +351,7 @@ def test_a_module_without_a_spec_is_not_being_imported(monkeypatch):
     assert _modules._old_code_importing() is True
 
 
+@pytest.mark.compat
 def test_the_finder_serves_its_modules_through_import(monkeypatch):
     finders = fresh_finders(monkeypatch)
     fresh = finders[_modules.CompatFinder]
@@ -369,6 +388,7 @@ def test_the_finder_serves_its_modules_through_import(monkeypatch):
     assert fresh.find_spec('pkg_resources.extern') is None
 
 
+@pytest.mark.nobackend
 def test_the_refusing_finder_is_inserted_once_and_first(monkeypatch):
     monkeypatch.setattr(sys, 'meta_path', [
         f for f in sys.meta_path
@@ -380,6 +400,7 @@ def test_the_refusing_finder_is_inserted_once_and_first(monkeypatch):
                for f in sys.meta_path) == 1
 
 
+@pytest.mark.nobackend
 def test_the_finder_is_appended_once_and_last(monkeypatch):
     monkeypatch.setattr(sys, 'meta_path', [
         f for f in sys.meta_path if not isinstance(f, _modules.CompatFinder)])
@@ -393,6 +414,7 @@ def test_the_finder_is_appended_once_and_last(monkeypatch):
 
 # -- Theano on what is served and refused ------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_numpy_linalg_linalg_imports_after_install():
     # served only where numpy has no such module (numpy 2.4 and later)
@@ -402,6 +424,7 @@ def test_numpy_linalg_linalg_imports_after_install():
         pytest.fail('numpy.linalg.linalg is not importable after install()')
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_theanos_c_scan_loop_is_refused_with_an_import_error():
     with pytest.raises(ImportError, match='does not compile on Python 3.11'):
@@ -416,6 +439,7 @@ def test_theanos_c_scan_loop_is_refused_with_an_import_error():
         _modules.RefusingFinder)
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 @pytest.mark.parametrize('mode', ['FAST_RUN', 'FAST_COMPILE'])
 def test_scan_works_hessian(mode):
@@ -430,6 +454,7 @@ def test_scan_works_hessian(mode):
     np.testing.assert_allclose(f(v), np.diag(6 * v), rtol=1e-12)
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_lasagne_recurrent_layer_matches_numpy():
     import lasagne
@@ -465,7 +490,9 @@ def test_lasagne_recurrent_layer_matches_numpy():
     np.testing.assert_allclose(grad_value, numeric, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
+@pytest.mark.slow
 def test_other_code_sees_pkg_resources_as_without_compat():
     # setuptools 82+ (.venv-numpy2): other code's "import pkg_resources"
     # fails as it would without compat, Lasagne gets the stand-in, and

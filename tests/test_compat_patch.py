@@ -7,6 +7,8 @@ import pytest
 
 from lasagne_reg.compat import _patch
 
+pytestmark = [pytest.mark.nobackend]
+
 
 @pytest.fixture
 def fresh_module(tmp_path, monkeypatch):
@@ -191,6 +193,7 @@ def test_a_submodule_of_a_package_is_patched_after_import(tmp_path,
             sys.modules.pop(name, None)
 
 
+@pytest.mark.slow
 def test_an_extension_module_is_created_by_its_own_loader():
     # create_module matters for C extensions: a fresh interpreter imports
     # one after its patch was scheduled

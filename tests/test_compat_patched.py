@@ -15,6 +15,8 @@ import pytest
 from lasagne_reg import _variant
 from lasagne_reg.compat import _cops, _numpy2, _patch, _patched, _stack, _standins
 
+pytestmark = []     # mixed: each test says where it runs
+
 PY313 = sys.version_info >= (3, 13)
 
 NUMPY2_NAMES = ['theano.scalar.basic.NumpyAutocaster.__call__',
@@ -53,6 +55,7 @@ def _names(python, numpy, variant, source=None):
     return [patch.name for patch in _patched.wanted(stack, source)]
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('python, numpy, variant, expected', [
     ((3, 11), 1, _variant.THEANO, []),
     ((3, 12), 1, None, []),
@@ -71,6 +74,7 @@ def test_each_stack_gets_its_patches_in_order(python, numpy, variant,
     assert _names(python, numpy, variant) == expected
 
 
+@pytest.mark.nobackend
 def test_the_makers_are_in_the_module_of_their_mechanism():
     numpy_2 = ((3, 13), 2, _variant.THEANO)
     assert _names(*numpy_2, source=_numpy2) == NUMPY2_NAMES
@@ -90,6 +94,7 @@ def test_the_makers_are_in_the_module_of_their_mechanism():
     assert len(names) == len(set(names)) == 30
 
 
+@pytest.mark.nobackend
 def test_wanted_is_this_stacks_by_default(monkeypatch):
     seen = []
     stack = _stack.Stack((3, 11), 1, _variant.THEANO_PYMC)
@@ -99,6 +104,7 @@ def test_wanted_is_this_stacks_by_default(monkeypatch):
     assert seen == [1, 1]
 
 
+@pytest.mark.nobackend
 def test_pymc_measures_are_none_on_theano_1_0_5():
     for numpy in (1, 2):
         for python in ((3, 11), (3, 13)):
@@ -106,6 +112,7 @@ def test_pymc_measures_are_none_on_theano_1_0_5():
             assert not set(PYMC_NAMES) & set(names)
 
 
+@pytest.mark.nobackend
 def test_pymc_patches_take_what_they_add_from_theano_pymc(monkeypatch):
     # its modules, faked: nothing of Theano is imported
     gof = types.ModuleType('theano.gof')
@@ -119,6 +126,7 @@ def test_pymc_patches_take_what_they_add_from_theano_pymc(monkeypatch):
                     'MRG_RandomStreams': rng_mrg.MRG_RandomStream}
 
 
+@pytest.mark.nobackend
 def test_pymc_patches_name_what_they_add():
     names = [(p.module, p.attribute) for p in _patched.wanted(
         _stack.Stack((3, 11), 1, _variant.THEANO_PYMC))]
@@ -126,6 +134,7 @@ def test_pymc_patches_name_what_they_add():
                      ('theano.sandbox.rng_mrg', 'MRG_RandomStreams')]
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_patched_on_python_3_13_and_later_only():
     def on(python):

@@ -27,6 +27,8 @@ import pytest
 from lasagne_reg.compat import _modules, _py312
 from tests._support import fresh_env, run_python
 
+pytestmark = []     # mixed: each test says where it runs
+
 PY312 = sys.version_info >= (3, 12)
 only_312 = pytest.mark.skipif(not PY312, reason='Python 3.12+ only: the '
                               'standard library has distutils and imp here')
@@ -68,6 +70,7 @@ def _reference_sysconfig():
     return module
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('kwargs', [
     {}, {'plat_specific': 1}, {'plat_specific': 0, 'prefix': '/opt/py'},
     {'plat_specific': 1, 'prefix': '/opt/py'}])
@@ -76,6 +79,7 @@ def test_get_python_inc_matches_distutils(kwargs):
     assert _py312.get_python_inc(**kwargs) == real.get_python_inc(**kwargs)
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('kwargs', [
     {}, {'plat_specific': 1}, {'standard_lib': 1},
     {'plat_specific': 1, 'standard_lib': 1},      # what Theano asks
@@ -86,6 +90,7 @@ def test_get_python_lib_matches_distutils(kwargs):
     assert _py312.get_python_lib(**kwargs) == real.get_python_lib(**kwargs)
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('name', ['EXT_SUFFIX', 'LDLIBRARY', 'LIBDIR', 'SO',
                                   'abiflags', 'NO_SUCH_VARIABLE'])
 def test_get_config_var_matches_distutils(name):
@@ -93,6 +98,7 @@ def test_get_config_var_matches_distutils(name):
     assert _py312.get_config_var(name) == real.get_config_var(name)
 
 
+@pytest.mark.compat
 def test_version_config_h_and_vars_match_distutils():
     real = _reference_sysconfig()
     assert _py312.get_python_version() == real.get_python_version()
@@ -102,6 +108,7 @@ def test_version_config_h_and_vars_match_distutils():
             == real.get_config_vars('LIBDIR', 'VERSION'))
 
 
+@pytest.mark.compat
 def test_the_include_directory_has_pythons_headers():
     # independent of distutils: the headers Theano's C code includes
     assert os.path.isfile(os.path.join(_py312.get_python_inc(), 'Python.h'))
@@ -109,6 +116,7 @@ def test_the_include_directory_has_pythons_headers():
                                        'pyconfig.h'))
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('name', ['sh', 'g++', 'no-such-command-4f1e'])
 def test_find_executable_matches_distutils(name):
     spawn = _real('distutils.spawn')
@@ -116,6 +124,7 @@ def test_find_executable_matches_distutils(name):
     assert _py312.find_executable(name) == spawn.find_executable(name)
 
 
+@pytest.mark.nobackend
 def test_find_executable_on_a_given_path(tmp_path):
     tool = tmp_path / 'tool'
     tool.write_text('#!/bin/sh\n')
@@ -124,6 +133,7 @@ def test_find_executable_on_a_given_path(tmp_path):
     assert _py312.find_executable('tool', os.defpath) is None
 
 
+@pytest.mark.nobackend
 def test_paths_on_a_lib64_layout_with_a_debug_build(monkeypatch):
     # as on Fedora (platlibdir lib64) with a separate exec prefix and a
     # debug build's abiflags: each path from its own part, computed here
@@ -149,6 +159,7 @@ def test_paths_on_a_lib64_layout_with_a_debug_build(monkeypatch):
     assert inc(0, '/x') == '/x/include/%sd' % version
 
 
+@pytest.mark.nobackend
 def test_distutils_stand_in_modules():
     package = _py312.make_distutils()
     assert package.__name__ == 'distutils' and package.__path__ == []
@@ -167,6 +178,7 @@ def test_distutils_stand_in_modules():
 
 # -- numpy.distutils ---------------------------------------------------------
 
+@pytest.mark.compat
 def test_numpy_include_dirs_match_numpy_distutils():
     real = _real('numpy.distutils.misc_util')
     ours = _py312.get_numpy_include_dirs()
@@ -176,6 +188,7 @@ def test_numpy_include_dirs_match_numpy_distutils():
     assert os.path.isfile(os.path.join(ours[0], 'numpy', 'arrayobject.h'))
 
 
+@pytest.mark.compat
 def test_numpy_distutils_package_imports_its_children_on_access(
         monkeypatch):
     real = _real('numpy.distutils')
@@ -213,6 +226,7 @@ def _find(name, path=None):
     return found[1:]
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('name', ['json', 'string', '_decimal'])
 def test_find_module_matches_imp(name):
     real = _real('imp')
@@ -229,6 +243,7 @@ def test_find_module_matches_imp(name):
                        if spec.submodule_search_locations else origin)
 
 
+@pytest.mark.compat
 def test_find_module_of_numpys_extension_on_a_path():
     core = os.path.dirname(np._core.__file__ if hasattr(np, '_core')
                            else np.core.__file__)
@@ -237,6 +252,7 @@ def test_find_module_of_numpys_extension_on_a_path():
     assert (mode, kind) == ('rb', _py312.C_EXTENSION)
 
 
+@pytest.mark.compat
 def test_find_module_of_a_missing_module_raises_importerror():
     for path in (None, [os.path.dirname(os.__file__)]):
         with pytest.raises(ImportError) as raised:
@@ -249,6 +265,7 @@ def test_find_module_of_a_missing_module_raises_importerror():
             real.find_module('pudb_4f1e')
 
 
+@pytest.mark.nobackend
 def test_find_module_opens_source_as_text_and_bytecode_as_bytes(tmp_path):
     (tmp_path / 'mod_src.py').write_text('x = "\u00e9"\n', encoding='utf-8')
     handle, path, description = _py312.find_module('mod_src', [str(tmp_path)])
@@ -270,6 +287,7 @@ def test_find_module_opens_source_as_text_and_bytecode_as_bytes(tmp_path):
         None, str(tmp_path / 'pkg'), ('', '', _py312.PKG_DIRECTORY))
 
 
+@pytest.mark.nobackend
 def test_find_module_of_a_file_it_cannot_open_raises_importerror(
         monkeypatch, tmp_path):
     # a path entry whose finder (a zip importer, say) gives an origin that
@@ -286,6 +304,7 @@ def test_find_module_of_a_file_it_cannot_open_raises_importerror(
     assert raised.value.name == 'weird_4f1e'
 
 
+@pytest.mark.nobackend
 def test_imp_stand_in_has_find_module_and_its_constants():
     module = _py312.make_imp()
     assert module.find_module is _py312.find_module
@@ -293,6 +312,7 @@ def test_imp_stand_in_has_find_module_and_its_constants():
             module.PKG_DIRECTORY) == (1, 2, 3, 5)
 
 
+@pytest.mark.nobackend
 def test_a_stand_in_package_imports_its_children_by_name(monkeypatch):
     imported = []
     monkeypatch.setattr(_py312.importlib, 'import_module', imported.append)
@@ -305,6 +325,7 @@ def test_a_stand_in_package_imports_its_children_by_name(monkeypatch):
                         'numpy.distutils.__config__']
 
 
+@pytest.mark.nobackend
 def test_a_stand_in_package_names_what_it_lacks():
     for make, name in ((_py312.make_distutils, 'distutils'),
                        (_py312.make_numpy_distutils, 'numpy.distutils')):
@@ -316,6 +337,7 @@ def test_a_stand_in_package_names_what_it_lacks():
 
 # -- Theano on this interpreter ----------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_a_compiled_graph_matches_numpy(bk):
     T = bk.T
@@ -332,6 +354,7 @@ def test_a_compiled_graph_matches_numpy(bk):
     assert type(f.fn).__name__ == 'CVM'
 
 
+@pytest.mark.compat
 def test_scan_and_hessian_match_numpy(bk):
     theano, T = bk.root, bk.T
     x = T.dvector('x')
@@ -358,6 +381,7 @@ def _np_conv_valid_flipped(x, w):
     return out
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_lasagne_conv_pool_dropout_network_trains_a_step(bk, L):
     import lasagne
@@ -414,6 +438,7 @@ def _trains(theano, lasagne, L, out, inputs, values, y, Y, penalty=0):
     return after < before
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_lasagne_recurrent_network_trains_a_step(bk, L):
     import lasagne
@@ -453,6 +478,7 @@ def test_lasagne_recurrent_network_trains_a_step(bk, L):
 
 # the gradient of W[idx] is AdvancedIncSubtensor1, whose C code compat
 # rewrites for numpy 2's C API (compat/_cops.py)
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_lasagne_embedding_network_trains_a_step(bk, L):
     import lasagne
@@ -512,6 +538,8 @@ SEED = textwrap.dedent('''\
 
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_the_seed_example_trains_unchanged_in_an_enabled_environment(
         tmp_path):
@@ -531,6 +559,8 @@ def test_the_seed_example_trains_unchanged_in_an_enabled_environment(
     assert last < first
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @only_312
 def test_theano_compiles_without_setuptools_distutils(tmp_path):
     """A 3.12 venv without setuptools: our distutils serves Theano's C
@@ -556,6 +586,8 @@ def test_theano_compiles_without_setuptools_distutils(tmp_path):
         np.exp(np.arange(3.)).sum(), rel=1e-12)
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @only_312
 def test_without_compat_theano_fails_on_python_312(tmp_path):
     """The errors docs/troubleshooting.rst quotes, seen for real."""

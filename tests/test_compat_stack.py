@@ -8,6 +8,8 @@ import pytest
 from lasagne_reg import _variant
 from lasagne_reg.compat import _stack
 
+pytestmark = [pytest.mark.nobackend]
+
 THEANO, PYMC = _variant.THEANO, _variant.THEANO_PYMC
 CONDITIONS = ('ALWAYS', 'PYTHON_3_11', 'THEANO_PYMC', 'NUMPY_2',
               'PYTHON_3_13')

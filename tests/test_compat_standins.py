@@ -22,8 +22,11 @@ import pytest
 
 from lasagne_reg.compat import _py312, _standins
 
+pytestmark = []     # mixed: each test says where it runs
+
 # -- how a stand-in is made ----------------------------------------------------
 
+@pytest.mark.nobackend
 def test_a_stand_in_says_who_provides_it():
     made = _standins.module('some.module', 'what it is.')
     assert made.__name__ == 'some.module'
@@ -33,6 +36,7 @@ def test_a_stand_in_says_who_provides_it():
                              'imp over importlib.')
 
 
+@pytest.mark.nobackend
 def test_a_stand_in_has_the_attributes_given():
     def lookup(name):
         if name == 'late':
@@ -49,6 +53,7 @@ def test_a_stand_in_has_the_attributes_given():
     assert 'm' not in sys.modules
 
 
+@pytest.mark.nobackend
 def test_every_served_module_is_made_here():
     makers = [_standins.make_downsample, _standins.make_numpy_linalg,
               _standins.make_pkg_resources, _standins.make_gof,
@@ -62,6 +67,7 @@ def test_every_served_module_is_made_here():
 
 # -- theano.tensor.signal.downsample, pkg_resources, numpy.linalg.linalg -------
 
+@pytest.mark.nobackend
 def test_pkg_resources_shim_reports_versions():
     module = _standins.make_pkg_resources()
     assert module.get_distribution('numpy').version == np.__version__
@@ -71,6 +77,7 @@ def test_pkg_resources_shim_reports_versions():
     assert missing.value.args == ('no-such-distribution-here',)
 
 
+@pytest.mark.compat
 def test_numpy_linalg_shim_is_numpy_linalg():
     module = _standins.make_numpy_linalg()
     assert module.__name__ == 'numpy.linalg.linalg'
@@ -83,6 +90,7 @@ def test_numpy_linalg_shim_is_numpy_linalg():
     assert module.inv is np.linalg.inv
 
 
+@pytest.mark.nobackend
 def test_the_pkg_resources_stand_in_says_what_it_is(monkeypatch):
     pkg = _standins.make_pkg_resources()
     assert pkg.fixup_namespace_packages('/some/path') is None
@@ -101,6 +109,7 @@ def test_the_pkg_resources_stand_in_says_what_it_is(monkeypatch):
     assert "cannot import name 'require'" in str(missing.value)
 
 
+@pytest.mark.nobackend
 def test_shim_modules_say_who_provides_them():
     downsample = _standins.make_downsample()
     assert downsample.__name__ == 'theano.tensor.signal.downsample'
@@ -115,6 +124,7 @@ def test_shim_modules_say_who_provides_them():
     assert (dist.project_name, dist.version) == ('numpy', np.__version__)
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_downsample_shim_matches_numpy():
     import theano
@@ -136,6 +146,7 @@ def _max_pool_keeping_borders(a):
     return padded.reshape(2, 3, 4, 2, 3, 2).max(axis=(3, 5))
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 @pytest.mark.parametrize('kwargs, reference', [
     # Theano < 0.9's defaults: borders kept (ignore_border=False), max
@@ -187,6 +198,7 @@ def pymc_homes(monkeypatch):
     return homes, asked
 
 
+@pytest.mark.nobackend
 def test_gof_names_are_looked_up_in_theano_pymcs_homes_on_use(pymc_homes):
     homes, asked = pymc_homes
     gof = _standins.make_gof()
@@ -237,6 +249,7 @@ def _dump(objects):
     return saved
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_dump_then_load_gives_the_values_back():
     from theano.misc import pkl_utils
@@ -255,6 +268,7 @@ def test_dump_then_load_gives_the_values_back():
     assert array2.dtype == np.int16 and array2.tolist() == [1, 2, 3]
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_the_pickle_written_is_the_pure_python_picklers(monkeypatch):
     from theano.misc import pkl_utils
@@ -267,6 +281,7 @@ def test_the_pickle_written_is_the_pure_python_picklers(monkeypatch):
     assert ours == theirs
 
 
+@pytest.mark.compat
 def test_the_stand_in_pickle_takes_persistent_id_and_load_on_any_python():
     # what pkl_utils does with it, without Theano: objects kept apart by
     # their persistent id, on the stand-in's Pickler and on the pure-Python

@@ -12,6 +12,8 @@ import pytest
 
 from lasagne_reg import _kernels, _variant
 
+pytestmark = [pytest.mark.nobackend]
+
 
 def _fake_installed(monkeypatch, versions):
     """Make importlib.metadata report exactly `versions` {dist: version}."""
