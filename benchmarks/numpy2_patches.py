@@ -45,18 +45,18 @@ def main(argv=None):
     parser.add_argument('--batch', type=int, default=128)
     args = parser.parse_args(argv)
     import lasagne_reg.compat as compat
-    from lasagne_reg.compat import _patch
+    from lasagne_reg.compat import _patch, _patched
     compat.install()
     import lasagne
     import numpy as np
     import theano
     import theano.tensor as T
     sizes = [int(s) for s in args.sizes.split(',')]
-    if not compat._patches():
+    if not _patched.wanted():
         print('numpy %s: compat sets no patch here; nothing to compare'
               % np.__version__)
         return 0
-    patches = compat._patches()
+    patches = _patched.wanted()
 
     def with_patches():
         _patch.apply(patches)

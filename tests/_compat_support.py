@@ -3,14 +3,18 @@ import importlib.machinery
 import os
 
 import numpy as np
-import pytest
 
-from lasagne_reg.compat import _flags, _shims
+from lasagne_reg.compat import _flags, _modules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NP2 = list(_flags.NUMPY2_CXXFLAGS)
 NO_BLAS = 'no optimized BLAS is installed (pip install scipy-openblas32)'
-
+# status's advice where OpenBLAS threads would wait for each other
+BUSY = ('this machine is busier than its CPUs (load 7.5 on 2): OpenBLAS '
+        'threads then wait for each other, and small matrix products '
+        '(convolutions) can run 10-30x slower; set OPENBLAS_NUM_THREADS=1, '
+        'or the number of idle CPUs, before starting Python '
+        '(docs/troubleshooting.rst)')
 
 
 def cache_flags():
@@ -21,10 +25,10 @@ def cache_flags():
 
 def fresh_finders(monkeypatch):
     """New finders of both kinds in place of the ones on sys.meta_path."""
-    fresh = {_shims.CompatFinder: _shims.CompatFinder(),
-             _shims.RefusingFinder: _shims.RefusingFinder()}
-    monkeypatch.setattr(_shims, 'finder',
-                        lambda kind=_shims.CompatFinder: fresh[kind])
+    fresh = {_modules.CompatFinder: _modules.CompatFinder(),
+             _modules.RefusingFinder: _modules.RefusingFinder()}
+    monkeypatch.setattr(_modules, 'finder',
+                        lambda kind=_modules.CompatFinder: fresh[kind])
     return fresh
 
 
@@ -41,15 +45,3 @@ def linalg_served():
         'numpy.linalg.linalg', list(np.linalg.__path__))
     return [] if found is not None else ['numpy.linalg.linalg']
 
-
-def reference_python():
-    """The Theano-on-numpy-1.23.5 interpreter the numpy-2 tests compare
-    with: LASAGNE_REG_REFERENCE_PYTHON, by default the checkout's
-    .venv/bin/python. A missing one fails the test, never skips it."""
-    path = os.environ.get('LASAGNE_REG_REFERENCE_PYTHON',
-                          os.path.join(ROOT, '.venv', 'bin', 'python'))
-    if not os.path.exists(path):
-        pytest.fail('the numpy-1.23.5 reference interpreter %s is missing: '
-                    'run "make .venv/.installed" or set '
-                    'LASAGNE_REG_REFERENCE_PYTHON' % path)
-    return path

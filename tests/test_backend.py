@@ -18,9 +18,8 @@ import numpy as np
 import pytest
 
 import lasagne_reg
-from lasagne_reg import _backend
+from lasagne_reg import _backend, _variant
 from lasagne_reg import regularization as reg
-from lasagne_reg.compat import _variant
 from tests._support import BACKEND, DuckLayer, last_json, run_python
 
 pytestmark = [pytest.mark.core]

@@ -5,6 +5,9 @@ after the root conftest called install(); the subprocess tests start fresh
 interpreters, so they see exactly what a user's script sees. Each compat
 module has its own test file (tests/test_compat_<module>.py).
 """
+import importlib.machinery
+import importlib.metadata
+import importlib.util
 import os
 import sys
 import warnings
@@ -12,8 +15,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg import compat
-from lasagne_reg.compat import _blas, _py312, _shims
+from lasagne_reg import _variant, compat
+from lasagne_reg.compat import _blas, _flags, _modules, _stack
 from tests._compat_support import (
     NO_BLAS,
     NP2,
@@ -24,7 +27,13 @@ from tests._compat_support import (
 )
 from tests._support import last_json, run_python
 
+pytestmark = []     # mixed: each test says where it runs
 
+SCAN_C_LOOP = 'theano.scan_module.scan_perform_ext'
+
+
+@pytest.mark.nobackend
+@pytest.mark.slow
 def test_importing_the_package_imports_no_backend_and_patches_nothing():
     result = last_json(run_python(code='''
         import sys, json, numpy
@@ -44,6 +53,7 @@ def test_importing_the_package_imports_no_backend_and_patches_nothing():
 
 # -- install() in process ---------------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_install_after_theano_was_imported_says_what_it_could_not_do(
         monkeypatch):
@@ -58,14 +68,7 @@ def test_install_after_theano_was_imported_says_what_it_could_not_do(
     assert not report.changed
 
 
-def test_theano_state_tells_a_failed_import():
-    assert compat._theano_state({}) == 'absent'
-    assert compat._theano_state({'numpy': 1}) == 'absent'
-    assert compat._theano_state({'theano': 1, 'theano.gof': 1}) == 'imported'
-    assert compat._theano_state({'theano.configdefaults': 1}) == 'failed'
-    assert compat._theano_state({'theanoish': 1}) == 'absent'
-
-
+@pytest.mark.compat
 def test_install_after_a_failed_import_says_restart(monkeypatch):
     monkeypatch.delitem(sys.modules, 'theano', raising=False)
     monkeypatch.setitem(sys.modules, 'theano.configdefaults',
@@ -78,21 +81,33 @@ def test_install_after_a_failed_import_says_restart(monkeypatch):
     assert os.environ['THEANO_FLAGS'] == 'floatX=float32'
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # the root conftest installs only on Theano
 def test_install_is_idempotent_in_process():
     report = compat.install()
     assert not report.changed and report.not_applied == []
     assert 'OpenBLAS' in report.blas
-    finders = [f for f in sys.meta_path if isinstance(f, _shims.CompatFinder)]
+    finders = [f for f in sys.meta_path
+               if isinstance(f, _modules.CompatFinder)]
     assert len(finders) == 1
 
 
-@pytest.mark.lasagne   # the root conftest installs only on Theano
+@pytest.mark.compat
+@pytest.mark.pymc
+def test_the_installed_theano_is_reported():
+    variant = _variant.installed()
+    report = compat.install()     # the conftest ran it: changes nothing
+    assert report.theano == '%s %s' % (
+        variant.distribution,
+        importlib.metadata.version(variant.distribution))
+    assert repr(report).endswith(', theano=%r)' % report.theano)
 
 
 # -- fresh interpreters -----------------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne
+@pytest.mark.slow
 def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
     result = last_json(run_python(code='''
         import json, os, warnings
@@ -128,7 +143,9 @@ def test_fresh_interpreter_theano_and_lasagne_work_with_user_flags():
     assert result['cxx'] is True      # the C backend is on, not a fallback
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
+@pytest.mark.slow
 def test_install_after_a_real_failed_import_warns_and_says_restart():
     # without compat, Theano 1.0.5 fails at import on this stack (numpy 1.23:
     # BLAS detection; numpy 2: the C build of its lazylinker)
@@ -159,11 +176,24 @@ FAKE_BLAS = _blas.Blas('test BLAS 1.0', '/opt/b', '-L/opt/b -lb',
                        ['-Dsgemm_=b_sgemm_', '-Xlinker -rpath=/opt/b'])
 
 
+_FLAGS_INSTALL = _flags.install
+
+
+def flags_as_on(monkeypatch, numpy_major):
+    """install() decides the flags as on numpy `numpy_major` (the modules
+    and patches stay those of this stack: Theano is imported here)."""
+    monkeypatch.setattr(_flags, 'install', lambda report, stack: (
+        _FLAGS_INSTALL(report, _stack.Stack(stack.python, numpy_major,
+                                            stack.variant))))
+
+
 @pytest.fixture
 def before_theano(monkeypatch):
-    """install() as a process sees it before its first ``import theano``."""
-    monkeypatch.setattr(compat, '_theano_state', lambda modules=None: 'absent')
-    monkeypatch.setattr(compat, '_numpy_major', lambda: 1)
+    """install() as a process sees it before its first ``import theano``,
+    with its flags decided as on numpy 1."""
+    monkeypatch.setattr(_flags, '_theano_state',
+                        lambda modules=None: 'absent')
+    flags_as_on(monkeypatch, 1)
     monkeypatch.setattr(_blas, 'find', lambda: (FAKE_BLAS, ''))
     monkeypatch.setenv('THEANORC', os.devnull)
     monkeypatch.delenv('THEANO_FLAGS', raising=False)
@@ -176,6 +206,7 @@ def _install_quietly():
         return compat.install()
 
 
+@pytest.mark.compat
 def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
     report = _install_quietly()
@@ -193,14 +224,16 @@ def test_install_writes_the_flags_it_adds_to_theano_flags(before_theano):
     assert again.blas == 'test BLAS 1.0 (/opt/b)'
 
 
+@pytest.mark.compat
 def test_install_on_numpy_2_adds_the_numpy_1_macros_first(before_theano):
-    before_theano.setattr(compat, '_numpy_major', lambda: 2)
+    flags_as_on(before_theano, 2)
     _install_quietly()
     assert os.environ['THEANO_FLAGS'] == (
         'blas.ldflags=-L/opt/b -lb,gcc.cxxflags=' + ' '.join(NP2) +
         ' -Dsgemm_=b_sgemm_ -Xlinker -rpath=/opt/b')
 
 
+@pytest.mark.compat
 def test_install_without_a_blas_warns_once_and_says_how(before_theano):
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     with warnings.catch_warnings(record=True) as caught:
@@ -218,6 +251,7 @@ def test_install_without_a_blas_warns_once_and_says_how(before_theano):
     assert report.not_applied == [str(caught[0].message).split(': ', 1)[1]]
 
 
+@pytest.mark.compat
 def test_an_empty_blas_ldflags_of_the_users_silences_the_warning(
         before_theano, tmp_path):
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
@@ -236,6 +270,7 @@ def test_an_empty_blas_ldflags_of_the_users_silences_the_warning(
     assert report.blas == 'blas.ldflags=-lmyblas'
 
 
+@pytest.mark.compat
 def test_install_after_import_names_the_flags_it_could_not_set(
         before_theano):
     theano_stub = type(sys)('theano')
@@ -243,9 +278,9 @@ def test_install_after_import_names_the_flags_it_could_not_set(
     theano_stub.config.blas = type(sys)('blas')
     theano_stub.config.blas.ldflags = '-lfromtheano'
     before_theano.setitem(sys.modules, 'theano', theano_stub)
-    before_theano.setattr(compat, '_theano_state',
+    before_theano.setattr(_flags, '_theano_state',
                           lambda modules=None: 'imported')
-    before_theano.setattr(compat, '_numpy_major', lambda: 2)
+    flags_as_on(before_theano, 2)
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
     with pytest.warns(RuntimeWarning) as caught:
         report = compat.install()
@@ -266,8 +301,9 @@ def test_install_after_import_names_the_flags_it_could_not_set(
     assert report.blas == 'blas.ldflags=-lfromtheano'
 
 
+@pytest.mark.compat
 def test_install_after_a_failed_import_changes_no_flags(before_theano):
-    before_theano.setattr(compat, '_theano_state',
+    before_theano.setattr(_flags, '_theano_state',
                           lambda modules=None: 'failed')
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     before_theano.setenv('THEANO_FLAGS', 'floatX=float32')
@@ -287,6 +323,7 @@ def test_install_after_a_failed_import_changes_no_flags(before_theano):
     assert report.blas == _blas.describe('')
 
 
+@pytest.mark.compat
 def test_install_from_the_hook_warns_as_the_hook(before_theano):
     before_theano.setattr(_blas, 'find', lambda: (None, NO_BLAS))
     with pytest.warns(RuntimeWarning) as caught:
@@ -300,6 +337,30 @@ def test_install_from_the_hook_warns_as_the_hook(before_theano):
         assert compat._install_from_hook().not_applied == []
 
 
+def _lacking(name):
+    """True where this interpreter has no module `name`, imported or not."""
+    if name in sys.modules:
+        return False
+    parent, _, _ = name.rpartition('.')
+    if parent:
+        return importlib.machinery.PathFinder.find_spec(
+            name, sys.modules[parent].__path__) is None
+    return importlib.util.find_spec(name) is None
+
+
+def _stand_ins_here():
+    """The Python 3.12+ stand-ins this interpreter needs, in the order
+    install() reports them (none on 3.11)."""
+    groups = (('distutils', ['distutils', 'distutils.sysconfig',
+                             'distutils.spawn']),
+              ('numpy.distutils', ['numpy.distutils',
+                                   'numpy.distutils.misc_util',
+                                   'numpy.distutils.__config__']),
+              ('imp', ['imp']))
+    return [name for top, names in groups if _lacking(top) for name in names]
+
+
+@pytest.mark.compat
 def test_install_restores_what_numpy_lacks_and_serves_the_modules(
         before_theano):
     before_theano.setenv('THEANO_FLAGS', 'blas.ldflags=')
@@ -307,8 +368,8 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     before_theano.delattr(np, 'sctype2char')
     fresh = fresh_finders(before_theano)
     # Python 3.12+: distutils, numpy.distutils and imp where nothing else
-    # provides them yet (none on 3.11; compat/_py312.py)
-    stand_ins = list(_py312.modules())
+    # provides them yet (none on 3.11)
+    stand_ins = _stand_ins_here()
     report = _install_quietly()
     assert report.numpy_aliases == ['product', 'sctype2char']
     assert np.product is np.prod
@@ -316,14 +377,15 @@ def test_install_restores_what_numpy_lacks_and_serves_the_modules(
     assert np.sctype2char('float32') == 'f'
     assert report.modules == ['theano.tensor.signal.downsample'] + \
         pkg_resources_served() + linalg_served() + stand_ins + \
-        [_shims.SCAN_C_LOOP + ' (refused)']
-    assert set(fresh[_shims.CompatFinder].makers) == \
+        [SCAN_C_LOOP + ' (refused)']
+    assert set(fresh[_modules.CompatFinder].makers) == \
         {'theano.tensor.signal.downsample'} | set(pkg_resources_served()) | \
         set(linalg_served()) | set(stand_ins)
     assert report.changed
     assert _install_quietly().numpy_aliases == []
 
 
+@pytest.mark.nobackend
 def test_a_new_report_is_empty_and_says_so():
     report = compat.InstallReport()
     assert (report.flags, report.numpy_aliases, report.modules,
@@ -338,9 +400,3 @@ def test_a_new_report_is_empty_and_says_so():
     patched = compat.InstallReport()
     patched.patched.append('m.f (why)')
     assert patched.changed
-
-
-def test_long_flag_values_are_shortened_in_messages():
-    assert compat._short('x' * 80) == 'x' * 80
-    assert compat._short('x' * 81) == 'x' * 77 + '...'
-    assert compat._numpy_major() == int(np.__version__.split('.')[0])

@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 
 from lasagne_reg.compat import _blas
-from tests._compat_support import NO_BLAS
+from tests._compat_support import BUSY, NO_BLAS
+
+pytestmark = []     # mixed: each test says where it runs
 
 # -- the BLAS ---------------------------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # scipy-openblas32 comes with the Theano stack
 def test_scipy_openblas32_is_found_with_flags_theano_accepts():
     blas, why_not = _blas.find()
@@ -29,6 +32,7 @@ def test_scipy_openblas32_is_found_with_flags_theano_accepts():
         assert ',' not in group
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # scipy-openblas32 comes with the Theano stack
 def test_every_renamed_symbol_is_exported_by_the_library():
     blas, _ = _blas.find()
@@ -37,6 +41,7 @@ def test_every_renamed_symbol_is_exported_by_the_library():
     assert missing == []
 
 
+@pytest.mark.nobackend
 def test_no_blas_installed_is_said(monkeypatch):
     import importlib.util
     real = importlib.util.find_spec
@@ -47,6 +52,7 @@ def test_no_blas_installed_is_said(monkeypatch):
     assert 'fallback' in _blas.describe('')
 
 
+@pytest.mark.nobackend
 def test_other_platforms_are_told_to_set_their_own_flags(monkeypatch):
     monkeypatch.setattr(sys, 'platform', 'darwin')
     blas, why_not = _blas.find()
@@ -56,6 +62,7 @@ def test_other_platforms_are_told_to_set_their_own_flags(monkeypatch):
     assert 'set blas.ldflags yourself' in why_not
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_the_renamed_symbols_are_all_that_theano_declares():
     from theano.tensor import blas_headers
@@ -69,6 +76,7 @@ def test_the_renamed_symbols_are_all_that_theano_declares():
     assert blas_names <= set(_blas.symbols())
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_theano_products_run_through_the_blas(dtype):
@@ -115,6 +123,7 @@ def _fake_package(monkeypatch, tmp_path, name='pkg', library=True):
     return str(package / 'lib')
 
 
+@pytest.mark.nobackend
 def test_blas_found_in_a_package_gives_the_flags_for_it(monkeypatch,
                                                         tmp_path):
     lib = _fake_package(monkeypatch, tmp_path, name='OpenBLAS-X11')
@@ -133,6 +142,7 @@ def test_blas_found_in_a_package_gives_the_flags_for_it(monkeypatch,
     assert _blas.describe('-lopenblas') == 'blas.ldflags=-lopenblas'
 
 
+@pytest.mark.nobackend
 def test_blas_package_without_its_library_says_reinstall(monkeypatch,
                                                          tmp_path):
     lib = _fake_package(monkeypatch, tmp_path, library=False)
@@ -142,6 +152,7 @@ def test_blas_package_without_its_library_says_reinstall(monkeypatch,
         'scipy-openblas32)' % lib))
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('name', ['with space', 'with,comma', 'with=equals'])
 def test_blas_in_a_path_theanos_flags_cannot_carry_is_refused(
         monkeypatch, tmp_path, name):
@@ -152,6 +163,7 @@ def test_blas_in_a_path_theanos_flags_cannot_carry_is_refused(
         "install it elsewhere" % lib))
 
 
+@pytest.mark.nobackend
 def test_no_blas_package_at_all(monkeypatch):
     import importlib.util as util
     real = util.find_spec
@@ -168,6 +180,7 @@ def test_no_blas_package_at_all(monkeypatch):
     assert _blas.describe('-lb') == 'blas.ldflags=-lb'
 
 
+@pytest.mark.nobackend
 def test_blas_version_comes_from_the_distribution(monkeypatch):
     import importlib.metadata as metadata
     monkeypatch.setattr(metadata, 'version', lambda name: (
@@ -178,3 +191,65 @@ def test_blas_version_comes_from_the_distribution(monkeypatch):
         raise metadata.PackageNotFoundError(name)
     monkeypatch.setattr(metadata, 'version', missing)
     assert _blas._version() == '(version unknown)'
+
+
+# -- its threads (status's "BLAS threads" row) -----------------------------
+
+@pytest.mark.nobackend
+@pytest.mark.parametrize('environ, cpus, load, row, advice', [
+    ({}, 2, 1.5,
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 1.5 on 2 CPUs', ''),
+    ({}, 2, 7.5,
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 7.5 on 2 CPUs', BUSY),
+    ({}, 2, 2.0,            # exactly as busy as its CPUs: not busier
+     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 2.0 on 2 CPUs', ''),
+    ({}, 1, 9.0,            # one thread waits for nobody
+     '1, one per CPU (OPENBLAS_NUM_THREADS unset); load 9.0 on 1 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': ' 1 '}, 2, 7.5,
+     '1 (OPENBLAS_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
+    # OpenBLAS's order: its own variable first, then GotoBLAS's, then OpenMP's
+    ({'OMP_NUM_THREADS': '1', 'GOTO_NUM_THREADS': '2'}, 2, 0.1,
+     '2 (GOTO_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
+    ({'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 2, 0.1,
+     '2 (OPENBLAS_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
+    ({'OMP_NUM_THREADS': '1'}, 2, 7.5,
+     '1 (OMP_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': 'two'}, 2, 0.1,
+     "2, one per CPU (OPENBLAS_NUM_THREADS='two' is not a count); load 0.1 "
+     'on 2 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': '0'}, 3, 0.1,
+     "3, one per CPU (OPENBLAS_NUM_THREADS='0' is not a count); load 0.1 "
+     'on 3 CPUs', ''),
+    ({'OPENBLAS_NUM_THREADS': '8'}, 2, None, '8 (OPENBLAS_NUM_THREADS=8); '
+     '2 CPUs', 'more BLAS threads than CPUs (8 on 2): set '
+     'OPENBLAS_NUM_THREADS=2 or less'),
+    ({}, 2, None, '2, one per CPU (OPENBLAS_NUM_THREADS unset); 2 CPUs', ''),
+])
+def test_blas_threads_row_and_advice(environ, cpus, load, row, advice):
+    assert _blas.threads(environ, cpus, load) == (row, advice)
+
+
+@pytest.mark.nobackend
+def test_cpus_and_load_are_this_machines(monkeypatch):
+    assert _blas.cpus() == len(os.sched_getaffinity(0))
+    # the CPUs this process may use, not those the machine has
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {pid + 5})
+    monkeypatch.setattr(os, 'cpu_count', lambda: 64)
+    assert _blas.cpus() == 1
+    monkeypatch.undo()
+    before = os.getloadavg()[0]
+    load = _blas.load()
+    after = os.getloadavg()[0]       # updated every 5 s: one of the two
+    assert min(before, after) <= load <= max(before, after)
+
+    def no_load():
+        raise OSError('no load average here')
+    monkeypatch.setattr(os, 'getloadavg', no_load)
+    assert _blas.load() is None
+    monkeypatch.delattr(os, 'getloadavg')
+    assert _blas.load() is None
+    monkeypatch.delattr(os, 'sched_getaffinity')
+    monkeypatch.setattr(os, 'cpu_count', lambda: 3)
+    assert _blas.cpus() == 3
+    monkeypatch.setattr(os, 'cpu_count', lambda: None)   # "undeterminable"
+    assert _blas.cpus() == 1

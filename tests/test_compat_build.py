@@ -15,7 +15,10 @@ import types
 
 import pytest
 
+from lasagne_reg import _variant
 from lasagne_reg.compat import _build, _cli, _site
+
+pytestmark = []     # mixed: each test says where it runs
 
 PY312 = sys.version_info >= (3, 12)
 
@@ -44,6 +47,8 @@ VERSIONEER = textwrap.dedent('''\
     ''')
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 def test_the_shim_gives_versioneer_the_two_names(tmp_path):
     (tmp_path / 'setup.cfg').write_text(INI)
     env = _build.environment(str(_shim_dir(tmp_path)))
@@ -54,6 +59,8 @@ def test_the_shim_gives_versioneer_the_two_names(tmp_path):
     assert proc.stdout.strip() == repr(sorted(expected.items('versioneer')))
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.skipif(not PY312, reason='Python 3.11 still has both names')
 def test_without_the_shim_versioneer_fails_on_python_312(tmp_path):
     (tmp_path / 'setup.cfg').write_text(INI)
@@ -63,6 +70,8 @@ def test_without_the_shim_versioneer_fails_on_python_312(tmp_path):
             "'SafeConfigParser'" in proc.stderr)
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 def test_the_shim_runs_the_sitecustomize_it_hides(tmp_path):
     hidden = tmp_path / 'hidden'
     hidden.mkdir()
@@ -79,6 +88,8 @@ def test_the_shim_runs_the_sitecustomize_it_hides(tmp_path):
                                    str(hidden / 'sitecustomize.py')]
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 def test_the_shim_alone_stays_importable_as_sitecustomize(tmp_path):
     shim = _shim_dir(tmp_path)
     env = _build.environment(str(shim), {k: v for k, v in os.environ.items()
@@ -89,6 +100,7 @@ def test_the_shim_alone_stays_importable_as_sitecustomize(tmp_path):
     assert proc.stdout.strip() == str(shim / 'sitecustomize.py')
 
 
+@pytest.mark.nobackend
 def test_environment_puts_the_directory_first():
     assert _build.environment('/d', {'A': '1'}) == {'A': '1',
                                                     'PYTHONPATH': '/d'}
@@ -96,6 +108,7 @@ def test_environment_puts_the_directory_first():
     assert env['PYTHONPATH'] == os.pathsep.join(['/d', '/x', '/y'])
 
 
+@pytest.mark.nobackend
 def test_the_command_is_pips_without_build_isolation():
     assert _build.command('/env/bin/python') == [
         '/env/bin/python', '-m', 'pip', 'install', '--no-build-isolation',
@@ -122,6 +135,7 @@ def _clock(*times):
     return lambda: next(values)
 
 
+@pytest.mark.nobackend
 def test_build_runs_pip_with_the_shim_and_says_how_long_it_took():
     run, out = FakeRun(0), io.StringIO()
     code, seconds = _build.build(run=run, clock=_clock(10.0, 52.25), out=out)
@@ -142,6 +156,7 @@ def test_build_runs_pip_with_the_shim_and_says_how_long_it_took():
     assert len(lines) == 3
 
 
+@pytest.mark.nobackend
 def test_a_failed_build_says_so_and_returns_pips_status():
     run, out = FakeRun(2), io.StringIO()
     code, _ = _build.build('/env/bin/python', run=run, clock=_clock(0, 3),
@@ -156,6 +171,7 @@ def test_a_failed_build_says_so_and_returns_pips_status():
                          "docs/troubleshooting.rst.")
 
 
+@pytest.mark.nobackend
 @pytest.mark.parametrize('version, builds', [
     ((3, 11, 7), True), ((3, 12, 0), False), ((3, 13, 0), False),
     ((3, 14, 0), False)])
@@ -163,6 +179,7 @@ def test_sdist_builds_only_before_python_312(version, builds):
     assert _build.sdist_builds(version) is builds
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # asserts this environment's Theano
 def test_needed_only_on_312_without_theano(monkeypatch):
     import importlib.metadata
@@ -176,6 +193,7 @@ def test_needed_only_on_312_without_theano(monkeypatch):
     assert importlib.metadata.version('Theano') == '1.0.5'
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # this environment has a theano package
 def test_theano_installed_without_metadata_looks_for_the_package(
         monkeypatch):
@@ -194,6 +212,7 @@ def test_theano_installed_without_metadata_looks_for_the_package(
     assert _build.theano_installed() is False
 
 
+@pytest.mark.nobackend
 def test_status_row():
     assert _build.status_row(True) == ('done: Theano is installed', '')
     assert _build.status_row(False) == (
@@ -218,6 +237,7 @@ def builds(monkeypatch):
     return state
 
 
+@pytest.mark.nobackend
 def test_enable_builds_theano_first_when_needed(builds, tmp_path, capsys):
     assert _cli.main(['enable', '--site-dir', str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -225,18 +245,21 @@ def test_enable_builds_theano_first_when_needed(builds, tmp_path, capsys):
     assert _site.state(str(tmp_path)) == 'enabled'
 
 
+@pytest.mark.nobackend
 def test_enable_no_build_skips_the_build(builds, tmp_path, capsys):
     assert _cli.main(['enable', '--no-build', '--site-dir',
                       str(tmp_path)]) == 0
     assert builds.calls == [] and _site.state(str(tmp_path)) == 'enabled'
 
 
+@pytest.mark.nobackend
 def test_a_failed_build_enables_nothing(builds, tmp_path, capsys):
     builds.code = 1
     assert _cli.main(['enable', '--site-dir', str(tmp_path)]) == 1
     assert _site.state(str(tmp_path)) == 'disabled'
 
 
+@pytest.mark.nobackend
 def test_enable_builds_nothing_where_not_needed(monkeypatch, tmp_path,
                                                 capsys):
     monkeypatch.setattr(_build, 'needed', lambda: False)
@@ -246,6 +269,9 @@ def test_enable_builds_nothing_where_not_needed(monkeypatch, tmp_path,
 
 def _status_rows(monkeypatch, capsys, tmp_path, versions, sdist_builds):
     monkeypatch.setattr(_cli, '_version', lambda name: versions.get(name))
+    # the Theano of versions, whatever this environment has
+    monkeypatch.setattr(_variant, 'installed', lambda: (
+        _variant.THEANO if versions.get('Theano') else None))
     monkeypatch.setattr(_build, 'sdist_builds', lambda: sdist_builds)
     code = _cli.main(['status', '--no-import-check', '--site-dir',
                       str(tmp_path)])
@@ -256,6 +282,7 @@ def _status_rows(monkeypatch, capsys, tmp_path, versions, sdist_builds):
     return code, {k: v.strip() for k, v in rows.items()}, todo
 
 
+@pytest.mark.nobackend
 def test_status_on_312_without_theano_says_enable_builds_it(
         monkeypatch, capsys, tmp_path):
     code, rows, todo = _status_rows(monkeypatch, capsys, tmp_path,
@@ -269,6 +296,7 @@ def test_status_on_312_without_theano_says_enable_builds_it(
                     'lasagne_reg.compat enable']
 
 
+@pytest.mark.nobackend
 def test_status_on_312_with_theano(monkeypatch, capsys, tmp_path):
     _site.enable(str(tmp_path))
     _, rows, _ = _status_rows(monkeypatch, capsys, tmp_path,
@@ -279,6 +307,7 @@ def test_status_on_312_with_theano(monkeypatch, capsys, tmp_path):
                               'setuptools', 'Theano build']
 
 
+@pytest.mark.nobackend
 def test_status_on_311_has_no_build_row(monkeypatch, capsys, tmp_path):
     code, rows, todo = _status_rows(monkeypatch, capsys, tmp_path,
                                     {'numpy': '1.23.5', 'Lasagne': '0.1'},
@@ -300,6 +329,8 @@ def _pip_target(target):
     return run
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.skipif(not PY312, reason='Python 3.11 builds the sdist as is')
 def test_a_real_sdist_build_on_python_312(tmp_path):
     results = []

@@ -7,7 +7,6 @@ against environments described by replacing its probes (installed versions,
 compiler, the fresh-interpreter import), so that every row and every line of
 advice it prints is checked, with its exit status.
 """
-import importlib.util
 import os
 import shutil
 import sys
@@ -16,7 +15,11 @@ import sysconfig
 import numpy as np
 import pytest
 
+from lasagne_reg import _variant
 from lasagne_reg.compat import _blas, _build, _cli, _site
+from tests._compat_support import BUSY
+
+pytestmark = []     # mixed: each test says where it runs
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +58,7 @@ def _todo(out):
 
 # -- enable / disable -------------------------------------------------------
 
+@pytest.mark.nobackend
 def test_enable_writes_the_hook_and_disable_removes_exactly_it(
         tmp_path, capsys):
     site = str(tmp_path)
@@ -91,6 +95,7 @@ def test_enable_writes_the_hook_and_disable_removes_exactly_it(
     assert out == 'lasagne_reg compat was not enabled in %s.\n' % site
 
 
+@pytest.mark.nobackend
 def test_enable_into_a_missing_directory_fails_and_writes_nothing(
         tmp_path, capsys):
     missing = str(tmp_path / 'nope')
@@ -102,6 +107,7 @@ def test_enable_into_a_missing_directory_fails_and_writes_nothing(
     assert not os.path.exists(missing)
 
 
+@pytest.mark.nobackend
 def test_disable_that_cannot_remove_says_so(tmp_path, capsys, monkeypatch):
     def refuse(path):
         raise PermissionError(13, 'Permission denied', path)
@@ -114,6 +120,7 @@ def test_disable_that_cannot_remove_says_so(tmp_path, capsys, monkeypatch):
     assert 'Permission denied' in err
 
 
+@pytest.mark.nobackend
 def test_the_default_directory_is_this_environments_site_packages(
         monkeypatch, capsys, this_environment):
     purelib = this_environment
@@ -125,6 +132,7 @@ def test_the_default_directory_is_this_environments_site_packages(
     assert seen == [os.path.abspath(purelib)]
 
 
+@pytest.mark.nobackend
 def test_usage_names_the_three_commands(capsys):
     with pytest.raises(SystemExit) as info:
         _cli.main(['frobnicate'])
@@ -135,46 +143,6 @@ def test_usage_names_the_three_commands(capsys):
         "choice: 'frobnicate'")
     for command in ('enable', 'disable', 'status'):
         assert 'python -m lasagne_reg.compat %s' % command in err
-
-
-def test_state_tells_enabled_stale_and_disabled_apart(tmp_path):
-    site = str(tmp_path)
-    assert _site.state(site) == 'disabled'
-    assert _site.enable(site) is True
-    assert _site.state(site) == 'enabled'
-    assert _site.enable(site) is False
-    hook = tmp_path / '_lasagne_reg_compat.py'
-    hook.write_text(hook.read_text() + '# older\n')
-    assert _site.state(site) == 'stale'
-    assert _site.enable(site) is True        # refreshed
-    assert _site.state(site) == 'enabled'
-    (tmp_path / 'lasagne_reg_compat.pth').unlink()
-    assert _site.state(site) == 'stale'      # half of it left
-    assert _site.disable(site) is True
-    assert _site.state(site) == 'disabled'
-    assert _site.disable(site) is False
-
-
-def test_enable_writes_bytecode_and_disable_removes_only_the_hooks(tmp_path):
-    site = str(tmp_path)
-    cache = tmp_path / '__pycache__'
-    cache.mkdir()
-    (cache / 'unrelated.cpython-311.pyc').write_bytes(b'x')
-    _site.enable(site)
-    pyc = importlib.util.cache_from_source(
-        str(tmp_path / '_lasagne_reg_compat.py'))
-    assert os.path.isfile(pyc)
-    with open(pyc, 'rb') as f:
-        assert f.read(4) == importlib.util.MAGIC_NUMBER
-    _site.disable(site)
-    assert [p.name for p in cache.iterdir()] == ['unrelated.cpython-311.pyc']
-
-
-def test_bytecode_that_cannot_be_written_is_not_an_error(tmp_path):
-    (tmp_path / '__pycache__').write_text('a file where the folder goes')
-    assert _site.enable(str(tmp_path)) is True
-    assert _site.state(str(tmp_path)) == 'enabled'
-    assert _site.disable(str(tmp_path)) is True
 
 
 # -- status -----------------------------------------------------------------
@@ -199,6 +167,9 @@ def machine(monkeypatch):
         calls = []
     m = Machine()
     monkeypatch.setattr(_cli, '_version', lambda name: m.versions.get(name))
+    # the Theano of versions, whatever this environment has
+    monkeypatch.setattr(_variant, 'installed', lambda: (
+        _variant.THEANO if m.versions.get('Theano') else None))
     monkeypatch.setattr(_cli, '_cxx', lambda: m.cxx)
     monkeypatch.setattr(_cli, '_probe', lambda with_install=False: (
         m.calls.append(with_install) or m.probes[with_install]))
@@ -215,6 +186,7 @@ def machine(monkeypatch):
     return m
 
 
+@pytest.mark.nobackend
 def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path))
@@ -245,6 +217,7 @@ def test_status_of_a_ready_environment(machine, tmp_path, capsys):
     assert len(starts) == 1
 
 
+@pytest.mark.nobackend
 def test_status_of_an_environment_without_compat(machine, tmp_path, capsys):
     machine.probes[False] = {'error': 'AttributeError: module numpy has no '
                                       'attribute bool'}
@@ -263,6 +236,7 @@ def test_status_of_an_environment_without_compat(machine, tmp_path, capsys):
     assert machine.calls == [False, True]
 
 
+@pytest.mark.nobackend
 def test_status_when_compat_does_not_help_either(machine, tmp_path, capsys):
     machine.probes[False] = {'error': 'ImportError: one'}
     machine.probes[True] = {'error': 'ImportError: two'}
@@ -272,6 +246,7 @@ def test_status_when_compat_does_not_help_either(machine, tmp_path, capsys):
     assert 'with compat it fails too: ImportError: two' in _todo(out)
 
 
+@pytest.mark.nobackend
 def test_status_of_an_enabled_environment_that_still_fails(
         machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
@@ -284,6 +259,7 @@ def test_status_of_an_enabled_environment_that_still_fails(
                           'of the docs (docs/troubleshooting.rst)']
 
 
+@pytest.mark.nobackend
 def test_status_of_hook_files_from_another_version(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     (tmp_path / 'lasagne_reg_compat.pth').write_text('import old\n')
@@ -298,6 +274,7 @@ def test_status_of_hook_files_from_another_version(machine, tmp_path, capsys):
                           'enable']
 
 
+@pytest.mark.nobackend
 def test_status_without_a_compiler(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     machine.cxx = None
@@ -310,6 +287,7 @@ def test_status_without_a_compiler(machine, tmp_path, capsys):
                           'pure-Python mode, about 1,000x slower per element']
 
 
+@pytest.mark.nobackend
 def test_status_without_theano(machine, tmp_path, capsys):
     machine.versions = {'numpy': '2.4.6'}
     machine.cxx = None
@@ -324,6 +302,7 @@ def test_status_without_theano(machine, tmp_path, capsys):
     assert machine.calls == [] and out.endswith('Nothing to do.\n')
 
 
+@pytest.mark.nobackend
 def test_status_of_lasagne_without_theano(machine, tmp_path, capsys):
     machine.versions = {'numpy': '2.4.6', 'Lasagne': '0.1'}
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path))
@@ -332,6 +311,7 @@ def test_status_of_lasagne_without_theano(machine, tmp_path, capsys):
                           "'lasagne_reg[theano]'"]
 
 
+@pytest.mark.nobackend
 def test_status_of_theano_without_lasagne(machine, tmp_path, capsys):
     _site.enable(str(tmp_path))
     del machine.versions['Lasagne']
@@ -344,6 +324,7 @@ def test_status_of_theano_without_lasagne(machine, tmp_path, capsys):
                           "'lasagne_reg[theano]'"]
 
 
+@pytest.mark.nobackend
 def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
                                                  monkeypatch):
     _site.enable(str(tmp_path))
@@ -373,46 +354,7 @@ def test_status_blas_row_follows_the_users_flags(machine, tmp_path, capsys,
     assert 'BLAS threads' not in _rows(out)
 
 
-BUSY = ('this machine is busier than its CPUs (load 7.5 on 2): OpenBLAS '
-        'threads then wait for each other, and small matrix products '
-        '(convolutions) can run 10-30x slower; set OPENBLAS_NUM_THREADS=1, '
-        'or the number of idle CPUs, before starting Python '
-        '(docs/troubleshooting.rst)')
-
-
-@pytest.mark.parametrize('environ, cpus, load, row, advice', [
-    ({}, 2, 1.5,
-     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 1.5 on 2 CPUs', ''),
-    ({}, 2, 7.5,
-     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 7.5 on 2 CPUs', BUSY),
-    ({}, 2, 2.0,            # exactly as busy as its CPUs: not busier
-     '2, one per CPU (OPENBLAS_NUM_THREADS unset); load 2.0 on 2 CPUs', ''),
-    ({}, 1, 9.0,            # one thread waits for nobody
-     '1, one per CPU (OPENBLAS_NUM_THREADS unset); load 9.0 on 1 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': ' 1 '}, 2, 7.5,
-     '1 (OPENBLAS_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
-    # OpenBLAS's order: its own variable first, then GotoBLAS's, then OpenMP's
-    ({'OMP_NUM_THREADS': '1', 'GOTO_NUM_THREADS': '2'}, 2, 0.1,
-     '2 (GOTO_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
-    ({'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '2'}, 2, 0.1,
-     '2 (OPENBLAS_NUM_THREADS=2); load 0.1 on 2 CPUs', ''),
-    ({'OMP_NUM_THREADS': '1'}, 2, 7.5,
-     '1 (OMP_NUM_THREADS=1); load 7.5 on 2 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': 'two'}, 2, 0.1,
-     "2, one per CPU (OPENBLAS_NUM_THREADS='two' is not a count); load 0.1 "
-     'on 2 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': '0'}, 3, 0.1,
-     "3, one per CPU (OPENBLAS_NUM_THREADS='0' is not a count); load 0.1 "
-     'on 3 CPUs', ''),
-    ({'OPENBLAS_NUM_THREADS': '8'}, 2, None, '8 (OPENBLAS_NUM_THREADS=8); '
-     '2 CPUs', 'more BLAS threads than CPUs (8 on 2): set '
-     'OPENBLAS_NUM_THREADS=2 or less'),
-    ({}, 2, None, '2, one per CPU (OPENBLAS_NUM_THREADS unset); 2 CPUs', ''),
-])
-def test_blas_threads_row_and_advice(environ, cpus, load, row, advice):
-    assert _blas.threads(environ, cpus, load) == (row, advice)
-
-
+@pytest.mark.nobackend
 def test_status_advises_one_blas_thread_on_a_busy_machine(
         machine, tmp_path, capsys, monkeypatch):
     _site.enable(str(tmp_path))
@@ -436,31 +378,7 @@ def test_status_advises_one_blas_thread_on_a_busy_machine(
     assert BUSY not in _todo(out)
 
 
-def test_cpus_and_load_are_this_machines(monkeypatch):
-    assert _blas.cpus() == len(os.sched_getaffinity(0))
-    # the CPUs this process may use, not those the machine has
-    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {pid + 5})
-    monkeypatch.setattr(os, 'cpu_count', lambda: 64)
-    assert _blas.cpus() == 1
-    monkeypatch.undo()
-    before = os.getloadavg()[0]
-    load = _blas.load()
-    after = os.getloadavg()[0]       # updated every 5 s: one of the two
-    assert min(before, after) <= load <= max(before, after)
-
-    def no_load():
-        raise OSError('no load average here')
-    monkeypatch.setattr(os, 'getloadavg', no_load)
-    assert _blas.load() is None
-    monkeypatch.delattr(os, 'getloadavg')
-    assert _blas.load() is None
-    monkeypatch.delattr(os, 'sched_getaffinity')
-    monkeypatch.setattr(os, 'cpu_count', lambda: 3)
-    assert _blas.cpus() == 3
-    monkeypatch.setattr(os, 'cpu_count', lambda: None)   # "undeterminable"
-    assert _blas.cpus() == 1
-
-
+@pytest.mark.compat
 @pytest.mark.lasagne    # scipy-openblas32 comes with the Theano stack
 def test_status_blas_row_names_the_blas_found(machine, tmp_path, capsys,
                                               monkeypatch):
@@ -473,11 +391,13 @@ def test_status_blas_row_names_the_blas_found(machine, tmp_path, capsys,
     assert blas.name.startswith('OpenBLAS 0.3.')
 
 
+@pytest.mark.nobackend
 def test_versions_of_installed_and_missing_distributions():
     assert _cli._version('numpy') == np.__version__
     assert _cli._version('no-such-distribution-here') is None
 
 
+@pytest.mark.nobackend
 def test_compiler_follows_the_cxx_flag(monkeypatch):
     monkeypatch.setenv('THEANORC', os.devnull)
     monkeypatch.setenv('THEANO_FLAGS', 'cxx=')
@@ -491,6 +411,8 @@ def test_compiler_follows_the_cxx_flag(monkeypatch):
     assert _cli._cxx() == 'sh (%s)' % shutil.which('sh')
 
 
+@pytest.mark.nobackend
+@pytest.mark.slow
 def test_probe_reads_the_last_line_of_a_fresh_interpreter(monkeypatch,
                                                           capsys):
     monkeypatch.setattr(_cli, '_PROBE', 'import json, os\n'
@@ -508,6 +430,8 @@ def test_probe_reads_the_last_line_of_a_fresh_interpreter(monkeypatch,
         'the first time, while Theano compiles)...\n')
 
 
+@pytest.mark.nobackend
+@pytest.mark.slow
 def test_probe_of_an_interpreter_that_dies_reports_its_last_words(
         monkeypatch):
     monkeypatch.setattr(_cli, '_PROBE', 'import sys\n'
@@ -519,6 +443,7 @@ def test_probe_of_an_interpreter_that_dies_reports_its_last_words(
     assert _cli._probe() == {'error': 'exit status 4: no output'}
 
 
+@pytest.mark.nobackend
 def test_help_says_what_each_option_does(capsys):
     with pytest.raises(SystemExit) as info:
         _cli.main(['--help'])
@@ -541,6 +466,7 @@ def test_help_says_what_each_option_does(capsys):
         assert said in text, said
 
 
+@pytest.mark.nobackend
 def test_status_rows_without_theano_flags_in_the_environment(
         machine, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv('THEANO_FLAGS')
@@ -554,6 +480,7 @@ def test_status_rows_without_theano_flags_in_the_environment(
     assert rows['BLAS'] == 'OpenBLAS 0.3.0 from scipy-openblas32 (/opt/b)'
 
 
+@pytest.mark.nobackend
 def test_status_enable_advice_in_full(machine, tmp_path, capsys):
     code, out, _ = _cli_run(capsys, 'status', '--site-dir', str(tmp_path),
                             '--no-import-check')
@@ -563,6 +490,8 @@ def test_status_enable_advice_in_full(machine, tmp_path, capsys):
         'before importing theano)']
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne       # a real probe: theano imports, Lasagne does not
 def test_status_of_theano_without_lasagne_through_a_real_probe(
         tmp_path, capsys, monkeypatch):
@@ -575,16 +504,19 @@ def test_status_of_theano_without_lasagne_through_a_real_probe(
     monkeypatch.setenv('PYTHONPATH', os.pathsep.join(
         [str(hidden.parent)] + [p for p in [os.environ.get('PYTHONPATH')]
                                 if p]))
-    probe = _cli._probe()
+    # install() first, as status's second probe does: Theano imports
+    # without compat on Python 3.11 only
+    probe = _cli._probe(with_install=True)
     assert probe.get('theano') is True and 'error' not in probe, probe
     assert 'lasagne' not in probe
     # and one whose lasagne is there but broken still fails
     (hidden / '__init__.py').write_text('import no_such_module_here\n')
-    probe = _cli._probe()
+    probe = _cli._probe(with_install=True)
     assert probe['error'] == ("ModuleNotFoundError: No module named "
                               "'no_such_module_here'")
 
 
+@pytest.mark.nobackend
 def test_status_of_a_lasagne_checkout_without_metadata(machine, tmp_path,
                                                        capsys):
     # Lasagne master from a git checkout on PYTHONPATH: it imports, but no

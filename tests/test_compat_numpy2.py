@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from lasagne_reg import compat
-from lasagne_reg.compat import _numpy2, _patch
+from lasagne_reg.compat import _numpy2, _patch, _patched, _stack
 from tests import _parity_corpus, _reference
 from tests._compat_support import ROOT
 
@@ -409,7 +409,7 @@ def test_inv_in_python_keeps_its_precision(bk, dtype):
 
 
 def test_patches_only_on_numpy2():
-    names = [p.name for p in _numpy2.patches()]
+    names = [p.name for p in _patched.wanted(source=_numpy2)]
     if NUMPY2:
         assert names == ['theano.scalar.basic.NumpyAutocaster.__call__',
                          'theano._asarray', 'theano.scalar.basic.Cast.impl',
@@ -421,10 +421,9 @@ def test_patches_only_on_numpy2():
                          'theano.scalar.basic.Rad2Deg.L_op',
                          'theano.scalar.upcast']
         assert all(p.reason.startswith('numpy 2: ')
-                   for p in _numpy2.patches())
+                   for p in _patched.wanted(source=_numpy2))
     else:
         assert names == []
-    assert _numpy2 in compat._PATCH_SOURCES
 
 
 def test_theano_untouched_on_numpy1_patched_on_numpy2():
@@ -451,7 +450,7 @@ def test_theano_untouched_on_numpy1_patched_on_numpy2():
 
 
 def test_install_is_idempotent():
-    expected = ['%s (%s)' % (p.name, p.reason) for p in _numpy2.patches()]
+    expected = ['%s (%s)' % (p.name, p.reason) for p in _patched.wanted(source=_numpy2)]
     before = _patch.applied()
     assert set(expected) <= set(before)
     assert compat.install().patched == []
@@ -468,9 +467,9 @@ def test_restore_brings_back_numpy2_behaviour(bk):
     with bk.change_flags(floatX='float64', cast_policy='custom'):
         assert convert(0.1).dtype == np.float64
         others = set(_patch.applied())
-        restored = _patch.restore(_numpy2.patches())
+        restored = _patch.restore(_patched.wanted(source=_numpy2))
         try:
-            assert set(p.name for p in _numpy2.patches()) <= set(restored)
+            assert set(p.name for p in _patched.wanted(source=_numpy2)) <= set(restored)
             # Theano's own code on numpy 2 (NEP 50): 0.1 "fits" float32
             assert convert(0.1).dtype == np.float32
             assert (T.ivector() * 300).dtype == 'float64'
@@ -480,8 +479,8 @@ def test_restore_brings_back_numpy2_behaviour(bk):
             assert set(_patch.applied()) == {
                 n for n in others if n.split(' (')[0] not in restored}
         finally:
-            again = _patch.apply(compat._patches())
-        assert len(again) == len(restored) == len(_numpy2.patches())
+            again = _patch.apply(_patched.wanted())
+        assert len(again) == len(restored) == len(_patched.wanted(source=_numpy2))
         assert convert(0.1).dtype == np.float64
         assert (T.ivector() * 300).dtype == 'int32'
 
@@ -513,14 +512,14 @@ def test_status_probe_reports_the_patches_in_place():
     probe = _cli._probe(with_install=True)
     assert 'error' not in probe, probe
     assert sorted(probe['patched']) == sorted(
-        p.name for p in compat._patches())
-    for patch in _numpy2.patches():
+        p.name for p in _patched.wanted())
+    for patch in _patched.wanted(source=_numpy2):
         assert patch.name in probe['patched']
 
 
 def test_status_patched_row():
     from lasagne_reg.compat import _cli
-    names = [p.name for p in compat._patches()]
+    names = [p.name for p in _patched.wanted()]
     row = _cli._patched_row(np.__version__, {'patched': names})
     if NUMPY2:
         assert row == ', '.join(names) + ' (in place in a fresh interpreter)'
@@ -549,10 +548,11 @@ def test_status_prints_the_patched_row(tmp_path):
 
 def test_no_patches_for_theano_pymc(monkeypatch):
     # written and checked against Theano 1.0.5's code only
-    from lasagne_reg.compat import _cops, _variant
+    from lasagne_reg import _variant
+    from lasagne_reg.compat import _cops
     monkeypatch.setattr(_variant, 'installed', lambda: _variant.THEANO_PYMC)
-    assert _numpy2.patches() == []
-    assert _cops.patches(numpy_version='2.4.6') == []
+    assert _patched.wanted(source=_numpy2) == []
+    assert _patched.wanted(_stack.current(numpy=2), _cops) == []
     monkeypatch.setattr(_variant, 'installed', lambda: _variant.THEANO)
-    assert _cops.patches(numpy_version='2.4.6') != []
-    assert (_numpy2.patches() != []) is NUMPY2
+    assert _patched.wanted(_stack.current(numpy=2), _cops) != []
+    assert (_patched.wanted(source=_numpy2) != []) is NUMPY2

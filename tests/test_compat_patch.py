@@ -1,10 +1,13 @@
 """compat/_patch.py: replacing attributes of modules, now or after import."""
 import sys
 import textwrap
+import types
 
 import pytest
 
 from lasagne_reg.compat import _patch
+
+pytestmark = [pytest.mark.nobackend]
 
 
 @pytest.fixture
@@ -190,6 +193,7 @@ def test_a_submodule_of_a_package_is_patched_after_import(tmp_path,
             sys.modules.pop(name, None)
 
 
+@pytest.mark.slow
 def test_an_extension_module_is_created_by_its_own_loader():
     # create_module matters for C extensions: a fresh interpreter imports
     # one after its patch was scheduled
@@ -261,3 +265,21 @@ def test_wraps_keeps_the_replacements_name_and_takes_the_originals_doc():
     assert replacement.__doc__ == "The original's."
     assert replacement.__wrapped__ is original
     assert not hasattr(replacement, 'tag')      # no __dict__ merged
+
+
+def test_a_patch_may_add_a_missing_attribute_and_restore_removes_it():
+    module = types.ModuleType('_lasagne_reg_test_target')
+    sys.modules[module.__name__] = module
+    seen = []
+    patch = _patch.Patch(module.__name__, 'added',
+                         lambda original: seen.append(original) or 42,
+                         'a test')
+    try:
+        assert _patch.apply([patch]) == [
+            '_lasagne_reg_test_target.added (a test)']
+        assert module.added == 42 and seen == [None]
+    finally:
+        restored = _patch.restore([patch])
+        del sys.modules[module.__name__]
+    assert restored == ['_lasagne_reg_test_target.added']
+    assert not hasattr(module, 'added')

@@ -1,5 +1,6 @@
 """compat on Python 3.12+: the distutils, numpy.distutils and imp stand-ins
 (``lasagne_reg/compat/_py312.py``), and Theano + Lasagne running on them.
+Which of them is served where is the registry's (test_compat_modules.py).
 
 Each stand-in is compared with the real module wherever this interpreter has
 one (the standard library's ``distutils`` and ``imp`` on 3.11,
@@ -13,7 +14,6 @@ elsewhere.
 """
 import importlib
 import importlib.machinery
-import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -24,8 +24,10 @@ import warnings
 import numpy as np
 import pytest
 
-from lasagne_reg.compat import _py312, _shims
+from lasagne_reg.compat import _modules, _py312
 from tests._support import fresh_env, run_python
+
+pytestmark = []     # mixed: each test says where it runs
 
 PY312 = sys.version_info >= (3, 12)
 only_312 = pytest.mark.skipif(not PY312, reason='Python 3.12+ only: the '
@@ -41,7 +43,7 @@ def _real(name):
         if module is None:
             spec = None
             for finder in sys.meta_path:
-                if isinstance(finder, _shims.CompatFinder):
+                if isinstance(finder, _modules.CompatFinder):
                     continue
                 find = getattr(finder, 'find_spec', None)
                 parent = name.rpartition('.')[0]
@@ -68,6 +70,7 @@ def _reference_sysconfig():
     return module
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('kwargs', [
     {}, {'plat_specific': 1}, {'plat_specific': 0, 'prefix': '/opt/py'},
     {'plat_specific': 1, 'prefix': '/opt/py'}])
@@ -76,6 +79,7 @@ def test_get_python_inc_matches_distutils(kwargs):
     assert _py312.get_python_inc(**kwargs) == real.get_python_inc(**kwargs)
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('kwargs', [
     {}, {'plat_specific': 1}, {'standard_lib': 1},
     {'plat_specific': 1, 'standard_lib': 1},      # what Theano asks
@@ -86,6 +90,7 @@ def test_get_python_lib_matches_distutils(kwargs):
     assert _py312.get_python_lib(**kwargs) == real.get_python_lib(**kwargs)
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('name', ['EXT_SUFFIX', 'LDLIBRARY', 'LIBDIR', 'SO',
                                   'abiflags', 'NO_SUCH_VARIABLE'])
 def test_get_config_var_matches_distutils(name):
@@ -93,6 +98,7 @@ def test_get_config_var_matches_distutils(name):
     assert _py312.get_config_var(name) == real.get_config_var(name)
 
 
+@pytest.mark.compat
 def test_version_config_h_and_vars_match_distutils():
     real = _reference_sysconfig()
     assert _py312.get_python_version() == real.get_python_version()
@@ -102,6 +108,7 @@ def test_version_config_h_and_vars_match_distutils():
             == real.get_config_vars('LIBDIR', 'VERSION'))
 
 
+@pytest.mark.compat
 def test_the_include_directory_has_pythons_headers():
     # independent of distutils: the headers Theano's C code includes
     assert os.path.isfile(os.path.join(_py312.get_python_inc(), 'Python.h'))
@@ -109,6 +116,7 @@ def test_the_include_directory_has_pythons_headers():
                                        'pyconfig.h'))
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('name', ['sh', 'g++', 'no-such-command-4f1e'])
 def test_find_executable_matches_distutils(name):
     spawn = _real('distutils.spawn')
@@ -116,6 +124,7 @@ def test_find_executable_matches_distutils(name):
     assert _py312.find_executable(name) == spawn.find_executable(name)
 
 
+@pytest.mark.nobackend
 def test_find_executable_on_a_given_path(tmp_path):
     tool = tmp_path / 'tool'
     tool.write_text('#!/bin/sh\n')
@@ -124,6 +133,7 @@ def test_find_executable_on_a_given_path(tmp_path):
     assert _py312.find_executable('tool', os.defpath) is None
 
 
+@pytest.mark.nobackend
 def test_paths_on_a_lib64_layout_with_a_debug_build(monkeypatch):
     # as on Fedora (platlibdir lib64) with a separate exec prefix and a
     # debug build's abiflags: each path from its own part, computed here
@@ -149,6 +159,7 @@ def test_paths_on_a_lib64_layout_with_a_debug_build(monkeypatch):
     assert inc(0, '/x') == '/x/include/%sd' % version
 
 
+@pytest.mark.nobackend
 def test_distutils_stand_in_modules():
     package = _py312.make_distutils()
     assert package.__name__ == 'distutils' and package.__path__ == []
@@ -167,6 +178,7 @@ def test_distutils_stand_in_modules():
 
 # -- numpy.distutils ---------------------------------------------------------
 
+@pytest.mark.compat
 def test_numpy_include_dirs_match_numpy_distutils():
     real = _real('numpy.distutils.misc_util')
     ours = _py312.get_numpy_include_dirs()
@@ -176,14 +188,15 @@ def test_numpy_include_dirs_match_numpy_distutils():
     assert os.path.isfile(os.path.join(ours[0], 'numpy', 'arrayobject.h'))
 
 
+@pytest.mark.compat
 def test_numpy_distutils_package_imports_its_children_on_access(
         monkeypatch):
     real = _real('numpy.distutils')
     if real is not None:    # numpy 1.x / 2.x on 3.11: the real one serves
         assert importlib.import_module('numpy.distutils') is real
-        assert 'numpy.distutils' not in _py312.modules()
+        assert not _modules._missing('numpy.distutils')
         return
-    finder = _shims.CompatFinder()
+    finder = _modules.CompatFinder()
     monkeypatch.setattr(sys, 'meta_path', sys.meta_path + [finder])
     for name in ('numpy.distutils', 'numpy.distutils.misc_util',
                  'numpy.distutils.__config__'):
@@ -213,6 +226,7 @@ def _find(name, path=None):
     return found[1:]
 
 
+@pytest.mark.compat
 @pytest.mark.parametrize('name', ['json', 'string', '_decimal'])
 def test_find_module_matches_imp(name):
     real = _real('imp')
@@ -229,6 +243,7 @@ def test_find_module_matches_imp(name):
                        if spec.submodule_search_locations else origin)
 
 
+@pytest.mark.compat
 def test_find_module_of_numpys_extension_on_a_path():
     core = os.path.dirname(np._core.__file__ if hasattr(np, '_core')
                            else np.core.__file__)
@@ -237,6 +252,7 @@ def test_find_module_of_numpys_extension_on_a_path():
     assert (mode, kind) == ('rb', _py312.C_EXTENSION)
 
 
+@pytest.mark.compat
 def test_find_module_of_a_missing_module_raises_importerror():
     for path in (None, [os.path.dirname(os.__file__)]):
         with pytest.raises(ImportError) as raised:
@@ -249,6 +265,7 @@ def test_find_module_of_a_missing_module_raises_importerror():
             real.find_module('pudb_4f1e')
 
 
+@pytest.mark.nobackend
 def test_find_module_opens_source_as_text_and_bytecode_as_bytes(tmp_path):
     (tmp_path / 'mod_src.py').write_text('x = "\u00e9"\n', encoding='utf-8')
     handle, path, description = _py312.find_module('mod_src', [str(tmp_path)])
@@ -270,6 +287,7 @@ def test_find_module_opens_source_as_text_and_bytecode_as_bytes(tmp_path):
         None, str(tmp_path / 'pkg'), ('', '', _py312.PKG_DIRECTORY))
 
 
+@pytest.mark.nobackend
 def test_find_module_of_a_file_it_cannot_open_raises_importerror(
         monkeypatch, tmp_path):
     # a path entry whose finder (a zip importer, say) gives an origin that
@@ -286,6 +304,7 @@ def test_find_module_of_a_file_it_cannot_open_raises_importerror(
     assert raised.value.name == 'weird_4f1e'
 
 
+@pytest.mark.nobackend
 def test_imp_stand_in_has_find_module_and_its_constants():
     module = _py312.make_imp()
     assert module.find_module is _py312.find_module
@@ -293,69 +312,7 @@ def test_imp_stand_in_has_find_module_and_its_constants():
             module.PKG_DIRECTORY) == (1, 2, 3, 5)
 
 
-# -- which are served ------------------------------------------------------
-
-def _setuptools_distutils():
-    try:
-        importlib.metadata.version('setuptools')
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return os.environ.get('SETUPTOOLS_USE_DISTUTILS', 'local') == 'local'
-
-
-def test_stand_ins_are_served_exactly_where_missing():
-    expected = set()
-    if PY312:
-        expected |= {'imp', 'numpy.distutils', 'numpy.distutils.misc_util',
-                     'numpy.distutils.__config__'}
-        if not _setuptools_distutils():
-            expected |= {'distutils', 'distutils.sysconfig',
-                         'distutils.spawn'}
-    # conftest.py ran install(): what it served is registered
-    served = set(_shims.finder().makers) & set(
-        ['imp', 'distutils', 'distutils.sysconfig', 'distutils.spawn',
-         'numpy.distutils', 'numpy.distutils.misc_util',
-         'numpy.distutils.__config__'])
-    assert served == expected
-    for name in expected:
-        module = importlib.import_module(name)
-        assert module.__doc__.startswith('Provided by lasagne_reg.compat')
-
-
-_STAND_INS = {
-    # name: (attributes Theano reads, children a package imports on access)
-    'distutils': ((), ('sysconfig', 'spawn')),
-    'distutils.sysconfig': (('get_config_var', 'get_config_vars',
-                             'get_python_version', 'get_python_inc',
-                             'get_python_lib', 'get_config_h_filename'), ()),
-    'distutils.spawn': (('find_executable',), ()),
-    'numpy.distutils': ((), ('misc_util', '__config__')),
-    'numpy.distutils.misc_util': (('get_numpy_include_dirs',), ()),
-    'numpy.distutils.__config__': (('blas_opt_info', 'lapack_opt_info'), ()),
-    'imp': (('find_module', 'PY_SOURCE', 'PY_COMPILED', 'C_EXTENSION',
-             'PKG_DIRECTORY'), ()),
-}
-
-
-def test_every_stand_in_is_offered_where_its_module_is_missing(monkeypatch):
-    # as on a Python 3.12+ without setuptools: all seven, each made as
-    # named, with what Theano reads of it, saying who provides it
-    monkeypatch.setattr(_py312, '_missing', lambda name: True)
-    wanted = _py312.modules()
-    assert sorted(wanted) == sorted(_STAND_INS)
-    for name, make in wanted.items():
-        module = make()
-        attributes, children = _STAND_INS[name]
-        assert module.__name__ == name
-        assert module.__doc__ == ('Provided by lasagne_reg.compat (Python '
-                                  '3.12+): ' + _py312._DOCS[name])
-        for attribute in attributes:
-            assert getattr(module, attribute) is not None, (name, attribute)
-        assert (module.__dict__.get('__path__') == []) == bool(children)
-    config = wanted['numpy.distutils.__config__']()
-    assert config.blas_opt_info == {} and config.lapack_opt_info == {}
-
-
+@pytest.mark.nobackend
 def test_a_stand_in_package_imports_its_children_by_name(monkeypatch):
     imported = []
     monkeypatch.setattr(_py312.importlib, 'import_module', imported.append)
@@ -368,6 +325,7 @@ def test_a_stand_in_package_imports_its_children_by_name(monkeypatch):
                         'numpy.distutils.__config__']
 
 
+@pytest.mark.nobackend
 def test_a_stand_in_package_names_what_it_lacks():
     for make, name in ((_py312.make_distutils, 'distutils'),
                        (_py312.make_numpy_distutils, 'numpy.distutils')):
@@ -377,37 +335,9 @@ def test_a_stand_in_package_names_what_it_lacks():
             "module '%s' has no attribute 'system_info'" % name)
 
 
-def test_missing_means_no_finder_provides_it(monkeypatch):
-    assert not _py312._missing('json')             # imported
-    monkeypatch.delitem(sys.modules, 'json.tool', raising=False)
-    assert not _py312._missing('json.tool')         # a child, not imported
-    monkeypatch.delitem(sys.modules, 'pydoc_data', raising=False)
-    assert not _py312._missing('pydoc_data')        # top level, not imported
-    assert _py312._missing('pudb_4f1e')
-    assert _py312._missing('json.pudb_4f1e')
-    assert _py312._missing('pudb_4f1e.child')
-    assert _py312._missing('')          # find_spec's ValueError
-
-
-def test_missing_does_not_import_the_parent(monkeypatch, tmp_path):
-    package = tmp_path / 'pkg_4f1e'
-    package.mkdir()
-    (package / '__init__.py').write_text('raise RuntimeError("imported")\n')
-    (package / 'child.py').write_text('')
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert not _py312._missing('pkg_4f1e.child')
-    assert _py312._missing('pkg_4f1e.other')
-    assert 'pkg_4f1e' not in sys.modules
-
-
-def test_nothing_is_served_for_a_module_already_imported(monkeypatch):
-    for name in ('imp', 'distutils', 'numpy.distutils'):
-        monkeypatch.setitem(sys.modules, name, object())
-    assert _py312.modules() == {}
-
-
 # -- Theano on this interpreter ----------------------------------------------
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_a_compiled_graph_matches_numpy(bk):
     T = bk.T
@@ -424,6 +354,7 @@ def test_a_compiled_graph_matches_numpy(bk):
     assert type(f.fn).__name__ == 'CVM'
 
 
+@pytest.mark.compat
 def test_scan_and_hessian_match_numpy(bk):
     theano, T = bk.root, bk.T
     x = T.dvector('x')
@@ -450,6 +381,7 @@ def _np_conv_valid_flipped(x, w):
     return out
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_lasagne_conv_pool_dropout_network_trains_a_step(bk, L):
     import lasagne
@@ -506,6 +438,7 @@ def _trains(theano, lasagne, L, out, inputs, values, y, Y, penalty=0):
     return after < before
 
 
+@pytest.mark.compat
 @pytest.mark.lasagne   # Theano itself (the PyTensor and Aesara runs deselect it)
 def test_lasagne_recurrent_network_trains_a_step(bk, L):
     import lasagne
@@ -545,6 +478,7 @@ def test_lasagne_recurrent_network_trains_a_step(bk, L):
 
 # the gradient of W[idx] is AdvancedIncSubtensor1, whose C code compat
 # rewrites for numpy 2's C API (compat/_cops.py)
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_lasagne_embedding_network_trains_a_step(bk, L):
     import lasagne
@@ -604,6 +538,8 @@ SEED = textwrap.dedent('''\
 
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_the_seed_example_trains_unchanged_in_an_enabled_environment(
         tmp_path):
@@ -623,6 +559,8 @@ def test_the_seed_example_trains_unchanged_in_an_enabled_environment(
     assert last < first
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @only_312
 def test_theano_compiles_without_setuptools_distutils(tmp_path):
     """A 3.12 venv without setuptools: our distutils serves Theano's C
@@ -648,6 +586,8 @@ def test_theano_compiles_without_setuptools_distutils(tmp_path):
         np.exp(np.arange(3.)).sum(), rel=1e-12)
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @only_312
 def test_without_compat_theano_fails_on_python_312(tmp_path):
     """The errors docs/troubleshooting.rst quotes, seen for real."""

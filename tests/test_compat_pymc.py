@@ -1,12 +1,13 @@
 """compat on Theano-PyMC 1.1.2 (PyMC3's Theano, installed as ``theano``).
 
-Runs in ``make test-theano-pymc`` (.venv-theano-pymc: Python 3.11, numpy
-1.23.5, Lasagne 0.1, scipy-openblas32), where the root conftest has called
-``lasagne_reg.compat.install()``. That run sets
-``LASAGNE_REG_TEST_THEANO=Theano-PyMC``: there, a missing or different Theano
-fails every test. On the other stacks the module is skipped as a whole
-(it is not theirs to test). Every value is compared with numpy.
+These run only on the Theano-PyMC stacks (the ``pymc`` marker; Python 3.11
+with numpy 1.23.5 and with 2.4.6, Lasagne 0.1, scipy-openblas32), where the
+root conftest has called ``lasagne_reg.compat.install()``. There, a missing
+or different Theano fails every test; elsewhere the marker deselects them,
+and nothing here imports theano until a test runs. Every value is compared
+with numpy.
 """
+import importlib
 import os
 import re
 import subprocess
@@ -15,25 +16,27 @@ import sys
 import numpy as np
 import pytest
 
-from lasagne_reg.compat import _blas, _flags, _pymc, _variant
+from lasagne_reg import _variant, regularization
+from lasagne_reg.compat import _blas, _flags, _patched
 from tests._support import last_json, run_python
 
+pytestmark = [pytest.mark.pymc]
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REQUIRED = os.environ.get('LASAGNE_REG_TEST_THEANO', '')
 
-if REQUIRED:
-    assert REQUIRED == 'Theano-PyMC', REQUIRED
+
+@pytest.fixture(scope='module')
+def theano():
+    """Theano-PyMC's theano (imported after install(): conftest)."""
     assert _variant.installed() is _variant.THEANO_PYMC, (
-        'LASAGNE_REG_TEST_THEANO=Theano-PyMC, but the installed Theano is %r'
+        'the pymc tests need Theano-PyMC, but the installed Theano is %r'
         % (_variant.installed(),))
-elif _variant.installed() is not _variant.THEANO_PYMC:
-    pytest.skip('Theano-PyMC is not installed here (make test-theano-pymc '
-                'runs these)', allow_module_level=True)
+    return importlib.import_module('theano')
 
-import theano  # noqa: E402  (after install(): conftest)
-import theano.tensor as T  # noqa: E402
 
-from lasagne_reg import regularization  # noqa: E402
+@pytest.fixture(scope='module')
+def T(theano):
+    return theano.tensor
 
 
 def _users_flags():
@@ -43,14 +46,15 @@ def _users_flags():
         os.environ.get('THEANO_FLAGS', '')) if kv[0] not in added)
 
 
-def test_theano_pymc_is_the_theano_imported():
+def test_theano_pymc_is_the_theano_imported(theano):
     assert theano.__version__ == _variant.THEANO_PYMC.version == '1.1.2'
     assert not hasattr(theano, 'scan_module')        # not Theano 1.0.5
     from lasagne_reg import compat
     assert compat.install().theano == 'Theano-PyMC 1.1.2'
 
 
-def test_import_theano_dies_without_compat_and_works_with_it():
+@pytest.mark.slow
+def test_import_theano_dies_without_compat_and_works_with_it(theano):
     code = '''
         import json
         %s
@@ -81,7 +85,7 @@ def test_import_theano_dies_without_compat_and_works_with_it():
                      'ldflags': blas.ldflags if blas else ''}
 
 
-def test_its_flags_reach_it_in_its_spelling():
+def test_its_flags_reach_it_in_its_spelling(theano):
     blas, why_not = _blas.find()
     assert blas is not None, why_not      # requirements/theano-pymc.txt
     assert theano.config.blas__ldflags == blas.ldflags
@@ -101,7 +105,7 @@ def _loaded_libraries():
 
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
-def test_a_compiled_gemm_runs_through_the_linked_openblas(dtype):
+def test_a_compiled_gemm_runs_through_the_linked_openblas(theano, T, dtype):
     rng = np.random.RandomState(1)
     a = rng.randn(64, 48).astype(dtype)
     b = rng.randn(48, 32).astype(dtype)
@@ -121,7 +125,7 @@ def test_a_compiled_gemm_runs_through_the_linked_openblas(dtype):
 
 
 @pytest.mark.parametrize('dtype', ['float16', 'float32', 'float64'])
-def test_penalties_are_one_pass_c_ops_and_match_numpy(dtype):
+def test_penalties_are_one_pass_c_ops_and_match_numpy(theano, T, dtype):
     rng = np.random.RandomState(2)
     value = rng.randn(37, 53).astype(dtype)
     x = T.matrix(dtype=dtype)
@@ -140,7 +144,7 @@ def test_penalties_are_one_pass_c_ops_and_match_numpy(dtype):
     np.testing.assert_allclose(float(l2), (wide ** 2).sum(), rtol=rtol)
 
 
-def test_penalty_gradients_on_a_strided_view_match_numpy():
+def test_penalty_gradients_on_a_strided_view_match_numpy(theano, T):
     rng = np.random.RandomState(3)
     value = rng.randn(20, 30)
     x = T.dmatrix()
@@ -156,7 +160,7 @@ def test_penalty_gradients_on_a_strided_view_match_numpy():
     np.testing.assert_allclose(got_grad, expected, rtol=1e-13)
 
 
-def test_theano_gof_serves_the_old_names():
+def test_theano_gof_serves_the_old_names(theano, T):
     import theano.graph.basic
     import theano.graph.fg
     import theano.graph.op
@@ -179,7 +183,7 @@ def test_theano_gof_serves_the_old_names():
         theano.gof.NoSuchName  # noqa: B018 (the attribute access is the test)
 
 
-def test_mrg_randomstreams_is_mrg_randomstream_and_samples():
+def test_mrg_randomstreams_is_mrg_randomstream_and_samples(theano):
     from theano.sandbox.rng_mrg import MRG_RandomStream, MRG_RandomStreams
     assert MRG_RandomStreams is MRG_RandomStream
     draws = theano.function([], MRG_RandomStreams(seed=7).uniform(
@@ -189,8 +193,7 @@ def test_mrg_randomstreams_is_mrg_randomstream_and_samples():
     assert abs(draws.mean() - 0.5) < 0.03       # 0.5 +- 6.5 sigma
 
 
-def test_scan_runs_in_python_loop_and_matches_numpy():
-    import importlib
+def test_scan_runs_in_python_loop_and_matches_numpy(theano, T):
     with pytest.raises(ImportError, match="Theano-PyMC's C scan loop"):
         importlib.import_module('theano.scan.scan_perform_ext')
     x = T.dvector()
@@ -206,7 +209,7 @@ def test_scan_runs_in_python_loop_and_matches_numpy():
 
 
 @pytest.mark.lasagne
-def test_a_lasagne_network_trains_a_step():
+def test_a_lasagne_network_trains_a_step(theano, T):
     import lasagne
     rng = np.random.RandomState(4)
     X = rng.randn(32, 10).astype(theano.config.floatX)
@@ -253,7 +256,8 @@ def test_a_lasagne_network_trains_a_step():
     assert hidden.W.get_value() is not None
 
 
-def test_patches_are_reported_and_reversible():
+@pytest.mark.slow
+def test_patches_are_reported_and_reversible(theano):
     code = '''
         import json, sys
         import lasagne_reg.compat as compat
@@ -273,7 +277,7 @@ def test_patches_are_reported_and_reversible():
     assert result['after'] == [False, False]
     assert set(result['restored']) >= {
         'theano.gof', 'theano.sandbox.rng_mrg.MRG_RandomStreams'}
-    reasons = {p.name: p.reason for p in _pymc.patches()}
+    reasons = {p.name: p.reason for p in _patched.wanted()}
     for name, reason in reasons.items():
         assert '%s (%s)' % (name, reason) in result['patched']
     assert 'theano.gof' in result['modules']
@@ -282,7 +286,8 @@ def test_patches_are_reported_and_reversible():
         result['modules']
 
 
-def test_status_names_theano_pymc_and_its_fix():
+@pytest.mark.slow
+def test_status_names_theano_pymc_and_its_fix(theano):
     env = dict(os.environ, THEANO_FLAGS=_users_flags(), PYTHONPATH=ROOT,
                LASAGNE_REG_COMPAT='0')
     out = subprocess.run([sys.executable, '-m', 'lasagne_reg.compat',

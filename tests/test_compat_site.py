@@ -1,6 +1,7 @@
-"""lasagne_reg.compat._site and _hook: enable / disable / status end to end,
-in a virtualenv of their own (tests/_support.fresh_env), whose site-packages
-they write to."""
+"""lasagne_reg.compat._site and _hook: the hook files in a directory, then
+enable / disable / status end to end, in a virtualenv of their own
+(tests/_support.fresh_env), whose site-packages they write to."""
+import importlib.util
 import os
 
 import pytest
@@ -8,6 +9,54 @@ import pytest
 from lasagne_reg.compat import _site
 from tests._compat_support import cache_flags
 from tests._support import fresh_env, last_json, run_python
+
+pytestmark = []     # mixed: each test says where it runs
+
+# -- the hook files ------------------------------------------------------------
+
+@pytest.mark.nobackend
+def test_state_tells_enabled_stale_and_disabled_apart(tmp_path):
+    site = str(tmp_path)
+    assert _site.state(site) == 'disabled'
+    assert _site.enable(site) is True
+    assert _site.state(site) == 'enabled'
+    assert _site.enable(site) is False
+    hook = tmp_path / '_lasagne_reg_compat.py'
+    hook.write_text(hook.read_text() + '# older\n')
+    assert _site.state(site) == 'stale'
+    assert _site.enable(site) is True        # refreshed
+    assert _site.state(site) == 'enabled'
+    (tmp_path / 'lasagne_reg_compat.pth').unlink()
+    assert _site.state(site) == 'stale'      # half of it left
+    assert _site.disable(site) is True
+    assert _site.state(site) == 'disabled'
+    assert _site.disable(site) is False
+
+
+@pytest.mark.nobackend
+def test_enable_writes_bytecode_and_disable_removes_only_the_hooks(tmp_path):
+    site = str(tmp_path)
+    cache = tmp_path / '__pycache__'
+    cache.mkdir()
+    (cache / 'unrelated.cpython-311.pyc').write_bytes(b'x')
+    _site.enable(site)
+    pyc = importlib.util.cache_from_source(
+        str(tmp_path / '_lasagne_reg_compat.py'))
+    assert os.path.isfile(pyc)
+    with open(pyc, 'rb') as f:
+        assert f.read(4) == importlib.util.MAGIC_NUMBER
+    _site.disable(site)
+    assert [p.name for p in cache.iterdir()] == ['unrelated.cpython-311.pyc']
+
+
+@pytest.mark.nobackend
+def test_bytecode_that_cannot_be_written_is_not_an_error(tmp_path):
+    (tmp_path / '__pycache__').write_text('a file where the folder goes')
+    assert _site.enable(str(tmp_path)) is True
+    assert _site.state(str(tmp_path)) == 'enabled'
+    assert _site.disable(str(tmp_path)) is True
+
+
 
 # -- enable / disable / status, in a virtualenv of their own ---------------
 
@@ -58,6 +107,8 @@ def compat_cli(env, *args):
                       env={'THEANO_FLAGS': cache_flags()})
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_enable_then_an_unchanged_script_runs_and_disable_undoes_it(
         env, tmp_path):
@@ -100,6 +151,8 @@ def test_enable_then_an_unchanged_script_runs_and_disable_undoes_it(
     assert 'Error' in gone.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_enabled_hook_costs_a_process_without_theano_nothing(env):
     compat_cli(env, 'enable')
@@ -124,6 +177,8 @@ def test_enabled_hook_costs_a_process_without_theano_nothing(env):
         compat_cli(env, 'disable')
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 @pytest.mark.lasagne
 def test_status_says_what_is_there_and_exits_by_the_import(env, monkeypatch):
     # one BLAS thread: no advice for a busy machine, whatever the load here
@@ -155,6 +210,8 @@ def test_status_says_what_is_there_and_exits_by_the_import(env, monkeypatch):
         compat_cli(env, 'disable')
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 def test_status_without_a_compiler_or_blas_says_what_to_do(tmp_path):
     out = run_python('-m', 'lasagne_reg.compat', 'status',
                      '--no-import-check', '--site-dir', str(tmp_path),
@@ -170,6 +227,8 @@ def test_status_without_a_compiler_or_blas_says_what_to_do(tmp_path):
         assert 'Theano is not installed' in out.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.compat
 def test_hook_left_behind_without_lasagne_reg_warns_and_steps_aside(
         tmp_path):
     bare = fresh_env(str(tmp_path / 'bare'), inherit=False)
@@ -185,6 +244,8 @@ def test_hook_left_behind_without_lasagne_reg_warns_and_steps_aside(
     assert plain.returncode == 0 and plain.stderr == ''
 
 
+@pytest.mark.slow
+@pytest.mark.nobackend
 def test_enable_into_a_missing_directory_fails_clearly(tmp_path):
     out = run_python('-m', 'lasagne_reg.compat', 'enable',
                      '--site-dir', str(tmp_path / 'nope'))

@@ -33,7 +33,7 @@ def lasagne_reg_module():
 def equal_graphs(a, b):
     """Theano's own graph comparison, as Lasagne's test suite uses it
     (Theano-PyMC moved it to ``theano.graph.basic``)."""
-    from lasagne_reg.compat import _variant
+    from lasagne_reg import _variant
     if _variant.installed() is _variant.THEANO_PYMC:
         from theano.graph.basic import equal_computations
     else:
@@ -304,7 +304,7 @@ def test_gradient_of_a_thousand_terms_does_not_recurse(bk):
 def test_lasagnes_own_sum_fails_in_python_mode_at_32_layers(bk, L):
     net = lasagne_mlp(L, sizes=[3] * 33)
     theirs = lasagne_reg_module().regularize_network_params(net, reg.l2)
-    from lasagne_reg.compat import _variant
+    from lasagne_reg import _variant
     # Theano 1.0.5: no perform for 32+ inputs; Theano-PyMC: no ufunc made
     match = ("'Scratchpad' object has no attribute 'ufunc'"
              if _variant.installed() is _variant.THEANO_PYMC else 'perform')

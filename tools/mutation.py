@@ -71,10 +71,32 @@ TESTS = {
     'lasagne_reg/updates.py': ['tests/test_updates.py'],
     'lasagne_reg/report.py': ['tests/test_report.py'],
     'lasagne_reg/demo/*': ['tests/test_demo.py'],
+    'lasagne_reg/_variant.py': ['tests/test_variant.py',
+                                'tests/test_compat_flags.py',
+                                'tests/test_compat_modules.py',
+                                'tests/test_compat_patched.py'],
     # on Python 3.12 (make mutation-py312): its own tests, which compare
-    # each stand-in with setuptools' distutils or an independent value
-    'lasagne_reg/compat/_py312.py': ['tests/test_compat_py312.py'],
-    'lasagne_reg/compat/*': ['tests/test_compat*.py'],
+    # each stand-in with setuptools' distutils or an independent value, and
+    # the registry's, which make each of them
+    'lasagne_reg/compat/_py312.py': ['tests/test_compat_py312.py',
+                                     'tests/test_compat_modules.py'],
+    # every compat test file but tests/test_compat_pymc.py, whose tests
+    # (marked pymc) need Theano-PyMC
+    'lasagne_reg/compat/*': ['tests/test_compat.py',
+                             'tests/test_compat_aliases.py',
+                             'tests/test_compat_blas.py',
+                             'tests/test_compat_build.py',
+                             'tests/test_compat_cli.py',
+                             'tests/test_compat_cops.py',
+                             'tests/test_compat_flags.py',
+                             'tests/test_compat_modules.py',
+                             'tests/test_compat_numpy2.py',
+                             'tests/test_compat_patch.py',
+                             'tests/test_compat_patched.py',
+                             'tests/test_compat_py312.py',
+                             'tests/test_compat_site.py',
+                             'tests/test_compat_stack.py',
+                             'tests/test_compat_standins.py'],
     'lasagne_reg/_kernels/*': ['tests/test_kernels*.py',
                                'tests/test_regularization.py'],
 }

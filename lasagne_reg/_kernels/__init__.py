@@ -19,7 +19,7 @@ from ._onepass import FLOAT_DTYPES, PenaltyLogic
 __all__ = ['l1', 'l2', 'l1_and_l2', 'penalty_op']
 
 # backend -> (class name, module of its C Op base, base name, module of
-# Apply); Theano's come from compat._variant, which knows Theano-PyMC's
+# Apply); Theano's come from lasagne_reg._variant, which knows Theano-PyMC's
 _BASES = {
     'theano': ('TheanoOnePassPenalty', 'gof', 'Op', 'gof'),
     'aesara': ('AesaraOnePassPenalty', 'link.c.op', 'COp', 'graph.basic'),
@@ -46,7 +46,7 @@ def _bases(name):
     installed (``theano.graph.op.COp``: it has no ``theano.gof``)."""
     spec = _BASES[name]
     if name == 'theano':
-        from ..compat import _variant  # imports no backend
+        from .. import _variant  # imports no backend
         variant = _variant.installed()
         if variant is not None:
             spec = (spec[0],) + variant.op_base + (variant.apply_module,)

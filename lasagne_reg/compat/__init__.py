@@ -13,28 +13,27 @@ There are two explicit ways to turn it on:
 * per process, in code: call :func:`install` before ``import theano``
   (calling it again does nothing more).
 
-What it changes, all documented in docs/backends.rst:
+What it changes (docs/backends.rst says why, with the messages each
+measure answers), each stated once, in the module that decides it:
 
-* ``THEANO_FLAGS`` gets ``blas.ldflags`` and ``gcc.cxxflags`` (decided in
-  ``_flags.py``): an optimized BLAS (``scipy-openblas32``) when one is
-  installed, else an empty ``blas.ldflags`` (Theano's own detection fails on
-  current numpy); on numpy 2, the macros Theano's C code needs from numpy
-  1's ``npy_3kcompat.h``. Your own flags stay: a flag you set, in
-  ``THEANO_FLAGS`` or a ``.theanorc``, is never replaced, and your
-  ``gcc.cxxflags`` are kept ahead of ours.
-* numpy regains, where they are missing, five names Theano 1.0.5 uses
-  (``np.bool``, ``np.complex``, ``np.product``, ``np.cast``,
-  ``np.sctype2char``), and two modules old code imports become importable
-  (``theano.tensor.signal.downsample``; ``pkg_resources`` when setuptools
-  no longer ships it): see ``_shims.py``. On Python 3.12+, ``distutils``,
-  ``numpy.distutils`` and ``imp`` where missing (``_py312.py``); there
-  ``python -m lasagne_reg.compat enable`` first builds Theano 1.0.5, whose
-  sdist does not build as shipped (``_build.py``). On Python 3.13+,
-  ``theano.misc.pkl_utils.dump``/``load`` work again (``_py313.py``).
-* on Theano-PyMC (PyMC3's Theano, also ``import theano``; ``_variant.py``
-  tells them apart without importing it) the flags are spelled
-  ``blas__ldflags`` and ``gcc__cxxflags``, and Lasagne gets ``theano.gof``
-  and ``MRG_RandomStreams`` back: see ``_pymc.py``.
+* ``THEANO_FLAGS``: the BLAS link, numpy 2's macros, the spelling of the
+  Theano installed (``_flags.py``; the BLAS is found by ``_blas.py``). Your
+  own flags stay: a flag you set, in ``THEANO_FLAGS`` or a ``.theanorc``, is
+  never replaced, and your ``gcc.cxxflags`` are kept ahead of ours.
+* numpy names Theano 1.0.5 uses, where numpy lacks them (``_aliases.py``).
+* modules served where old code needs them and nothing provides them, and
+  one refused (scan's C loop): the registry ``_modules.py``, each with why
+  and when; the stand-ins' contents are in ``_standins.py`` and
+  ``_py312.py``.
+* functions of Theano replaced, reversibly (``_patch.py``): the registry
+  ``_patched.py``, each with why and when; the replacements are in the
+  module of their mechanism (``_numpy2.py``, ``_cops.py``).
+* on Python 3.12+, ``python -m lasagne_reg.compat enable`` first builds
+  Theano 1.0.5, whose sdist does not build there as shipped (``_build.py``).
+
+Which Theano is installed (Theano 1.0.5 or Theano-PyMC) is read once,
+without importing it, by :mod:`lasagne_reg._variant`; what a process needs
+is decided from that, its Python and its numpy (``_stack.py``).
 
 Examples
 --------
@@ -44,13 +43,9 @@ Examples
 >>> lasagne_reg.compat.install().changed   # the second call changes nothing
 False
 """
-import os
-import sys
 import warnings
 
-import numpy as np
-
-from . import _blas, _cops, _flags, _numpy2, _patch, _py313, _pymc, _shims, _variant
+from . import _aliases, _flags, _modules, _patch, _patched, _stack
 
 __all__ = ['install', 'InstallReport']
 
@@ -69,7 +64,7 @@ class InstallReport:
     patched : list of str
         Functions of Theano this call replaced (or will replace when their
         module is imported), each as ``'module.attribute (reason)'``; see
-        ``_patch.py``.
+        ``_patched.py``.
     blas : str
         The BLAS Theano uses in this process, in words.
     not_applied : list of str
@@ -119,111 +114,28 @@ def install():
         What this call changed, which BLAS Theano uses, and what it could
         not do.
     """
-    report = _apply()
-    if report.not_applied:
-        warnings.warn('lasagne_reg.compat.install(): ' +
-                      '; '.join(report.not_applied), RuntimeWarning,
-                      stacklevel=2)
-    return report
+    return _apply('lasagne_reg.compat.install()', stacklevel=3)
 
 
 def _install_from_hook():
     """install(), as run by the start-up hook at the first import of theano."""
-    report = _apply()
-    if report.not_applied:
-        warnings.warn('lasagne_reg compat (enabled in this environment): ' +
-                      '; '.join(report.not_applied), RuntimeWarning,
-                      stacklevel=5)
-    return report
+    return _apply('lasagne_reg compat (enabled in this environment)',
+                  stacklevel=6)
 
 
-def _apply():
+def _apply(who, stacklevel):
+    """What install() does; what cannot take effect is a RuntimeWarning
+    from `who`, pointing `stacklevel` frames up (at the user's code)."""
     report = InstallReport()
-    variant = _variant.installed()
-    if variant is not None:
-        report.theano = '%s %s' % (variant.distribution, variant.version)
-    _merge_theano_flags(report, variant)
-    report.numpy_aliases = _shims.restore_numpy_aliases()
-    report.modules = _shims.install_modules() + _pymc.install_modules(variant)
-    report.patched = _patch.apply(_patches())
+    stack = _stack.current()
+    if stack.variant is not None:
+        report.theano = '%s %s' % (stack.variant.distribution,
+                                   stack.variant.version)
+    _flags.install(report, stack)
+    report.numpy_aliases = _aliases.restore()
+    report.modules = _modules.install(stack)
+    report.patched = _patch.apply(_patched.wanted(stack))
+    if report.not_applied:
+        warnings.warn('%s: %s' % (who, '; '.join(report.not_applied)),
+                      RuntimeWarning, stacklevel=stacklevel)
     return report
-
-
-# the compat modules that replace Theano functions: each has patches(),
-# which returns the Patch list that the installed stack needs (none where
-# it needs none)
-_PATCH_SOURCES = (_pymc, _numpy2, _cops, _py313)
-
-
-def _patches():
-    return [patch for source in _PATCH_SOURCES for patch in source.patches()]
-
-
-def _theano_state(modules=None):
-    """'absent', 'imported', or 'failed' (a failed ``import theano`` left
-    submodules such as ``theano.configdefaults`` behind)."""
-    modules = sys.modules if modules is None else modules
-    if 'theano' in modules:
-        return 'imported'
-    if any(name.startswith('theano.') for name in modules):
-        return 'failed'
-    return 'absent'
-
-
-_RESTART = ('restart the interpreter (or the notebook kernel) and call '
-            'lasagne_reg.compat.install() before importing theano or '
-            'lasagne, or run "python -m lasagne_reg.compat enable" once so '
-            'that every process gets it')
-
-
-def _merge_theano_flags(report, variant=None):
-    text = os.environ.get('THEANO_FLAGS', '')
-    rc = _flags.theanorc_values()
-    blas, why_not = _blas.find()
-    ldflags_key = _flags.names(variant)[0]
-    wanted, used = _flags.wanted(_numpy_major(), text, rc, blas, variant)
-    merged, changes = _flags.merged(text, rc, wanted)
-    state = _theano_state()
-    if state == 'failed':
-        report.not_applied.append(
-            'an earlier "import theano" failed in this process and left '
-            'parts of theano loaded, so importing it again fails ("partially '
-            'initialized module \'theano\'") whatever install() does: '
-            + _RESTART)
-    elif state == 'imported' and changes:
-        report.not_applied.append(
-            'theano was imported before install(), so these THEANO_FLAGS '
-            'cannot take effect: %s (%s)' % (
-                ', '.join('%s=%s' % (k, _short(v)) for k, v in
-                          changes.items()), _RESTART))
-    if state == 'absent':
-        os.environ['THEANO_FLAGS'] = merged
-        report.flags.update(changes)
-    report.blas = _blas.describe(_effective_ldflags(state, merged, rc,
-                                                    ldflags_key))
-    if (state == 'absent' and used is None
-            and _flags.user_value(ldflags_key, text, rc) is None):
-        report.not_applied.append(
-            "no optimized BLAS for Theano: %s; Theano falls back to a NumPy "
-            "C-API gemm about 10x slower than numpy's matmul (an empty "
-            "blas.ldflags of your own silences this)" % why_not)
-
-
-def _effective_ldflags(state, merged, rc, key=_flags.BLAS_LDFLAGS):
-    if state == 'imported':
-        config = getattr(sys.modules['theano'], 'config', None)
-        try:
-            if key != _flags.BLAS_LDFLAGS:     # Theano-PyMC's blas__ldflags
-                return getattr(config, key)
-            return config.blas.ldflags
-        except Exception:     # a stub or a theano without config
-            pass
-    return _flags.user_value(key, merged, rc) or ''
-
-
-def _short(value):
-    return value if len(value) <= 80 else value[:77] + '...'
-
-
-def _numpy_major():
-    return int(np.__version__.split('.')[0])

@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import sys
 
-from . import _blas, _build, _flags, _site, _variant
+from .. import _variant
+from . import _blas, _build, _flags, _patched, _site
 
 _USAGE = """\
 python -m lasagne_reg.compat enable    compat for every process of this environment
@@ -116,8 +117,10 @@ def _status(directory, import_check=True):
     rows = [('Python', '%s (%s)' % (sys.version.split()[0], sys.executable))]
     versions = {name: _version(name)
                 for name in ('numpy', 'Theano', 'Lasagne', 'setuptools')}
-    if _variant.installed() is _variant.THEANO_PYMC:   # also imports as theano
-        versions['Theano'] = 'Theano-PyMC %s' % _variant.THEANO_PYMC.version
+    variant = _variant.installed()
+    if variant is not None and variant.distribution != 'Theano':
+        # another distribution of the package theano (Theano-PyMC)
+        versions['Theano'] = '%s %s' % (variant.distribution, variant.version)
     for name, version in versions.items():
         rows.append((name, version or 'not installed'))
     theano = versions['Theano'] is not None
@@ -206,8 +209,7 @@ def _status(directory, import_check=True):
 def _patched_row(numpy_version, probe):
     """The Theano functions install() replaces on this stack, and whether
     a fresh interpreter has them in place (the probe's 'patched')."""
-    from . import _patches
-    wanted = [patch.name for patch in _patches()]
+    wanted = [patch.name for patch in _patched.wanted()]
     if not wanted:
         return 'none (numpy %s needs none)' % numpy_version
     row = ', '.join(wanted)

@@ -47,16 +47,17 @@ by Theano's own code, is never taken from the compile cache.
 
 ``np.ComplexWarning`` (gone from numpy 2's namespace; Theano's ``conv``,
 ``abstract_conv`` and ``slinalg`` filter it) is restored with the other
-numpy names in ``_shims.numpy_aliases``.
+numpy names (``_aliases.py``).
+
+The patches (module, attribute, the maker here, the reason, and when: on
+numpy 2 only, and not on Theano-PyMC, whose Ops these were not written for)
+are rows of the registry, ``_patched.py``.
 """
 import re
 
 import numpy as np
 
-from . import _patch, _variant
-from ._patch import Patch
-
-__all__ = ['patches']
+from . import _patch
 
 # appended to each patched Op's c_code_cache_version: a change of the C code
 # written here must change this number
@@ -67,49 +68,8 @@ _CACHE_TAG = ('lasagne_reg-cops', 1)
 _RAVEL_AXIS = int(np.iinfo(np.intc).min)
 
 
-def patches(numpy_version=None):
-    """The Patch list for the installed numpy: empty before numpy 2, and
-    for Theano-PyMC."""
-    version = np.__version__ if numpy_version is None else numpy_version
-    if (int(version.split('.')[0]) < 2
-            or _variant.installed() is _variant.THEANO_PYMC):
-        return []       # Theano-PyMC's Ops: not what these were written for
-    subtensor, basic, extra = ('theano.tensor.subtensor',
-                               'theano.tensor.basic',
-                               'theano.tensor.extra_ops')
-    return [
-        Patch(subtensor, 'AdvancedIncSubtensor1.c_support_code',
-              lambda original: _inc1_support_code,
-              'numpy 2: PyArrayMapIterObject is private; a public-API loop'),
-        Patch(subtensor, 'AdvancedIncSubtensor1.c_code', _make_inc1_c_code,
-              'numpy 2: calls the public-API loop'),
-        Patch(subtensor, 'AdvancedIncSubtensor1.c_code_cache_version',
-              _tagged_version, 'numpy 2: C code changed'),
-    ] + [
-        patch for module, name in ((basic, 'MaxAndArgmax'),
-                                   (basic, 'Argmax'),
-                                   (subtensor, 'AdvancedSubtensor1'),
-                                   (extra, 'CumOp'))
-        for patch in _ravel_axis_patches(module, name)
-    ] + [
-        Patch(extra, 'CumOp.c_axis', _make_c_axis,
-              'numpy 2: np.MAXDIMS is gone; axis=None is NPY_RAVEL_AXIS'),
-        Patch('theano.scalar.basic', 'Scalar.c_support_code',
-              _make_complex_support_code,
-              "numpy 2: npy_complex has no .real/.imag in C++"),
-        Patch('theano.scalar.basic', 'Scalar.c_code_cache_version',
-              _tagged_version, 'numpy 2: complex C structs changed'),
-        Patch(extra, 'Unique.perform', _make_unique_perform,
-              'numpy 2: np.unique gives the inverse in the input shape'),
-        Patch('theano.tensor.nnet.conv', 'ConvOp.c_headers',
-              _make_without_noprefix,
-              'numpy 2: numpy/noprefix.h is gone; ConvOp uses none of it'),
-        Patch('theano.tensor.nnet.conv', 'ConvOp.c_code_cache_version',
-              _tagged_version, 'numpy 2: C headers changed'),
-    ]
 
-
-def _tagged_version(original):
+def make_tagged_version(original):
     @_patch.wraps(original)
     def c_code_cache_version(self):
         version = original(self)
@@ -117,25 +77,20 @@ def _tagged_version(original):
     return c_code_cache_version
 
 
-def _ravel_axis_patches(module, name):
-    def make(original):
-        @_patch.wraps(original)
-        def c_code(self, *args, **kwargs):
-            return original(self, *args, **kwargs).replace(
-                'NPY_MAXDIMS', 'NPY_RAVEL_AXIS')
-        return c_code
-    return [Patch(module, name + '.c_code', make,
-                  'numpy 2: axis=None is NPY_RAVEL_AXIS, not NPY_MAXDIMS'),
-            Patch(module, name + '.c_code_cache_version', _tagged_version,
-                  'numpy 2: C code changed')]
+def make_ravel_axis_c_code(original):
+    @_patch.wraps(original)
+    def c_code(self, *args, **kwargs):
+        return original(self, *args, **kwargs).replace(
+            'NPY_MAXDIMS', 'NPY_RAVEL_AXIS')
+    return c_code
 
 
-def _make_c_axis(original):
+def make_c_axis(original):
     return property(lambda self: _RAVEL_AXIS if self.axis is None
                     else self.axis)
 
 
-def _make_unique_perform(original):
+def make_unique_perform(original):
     @_patch.wraps(original)
     def perform(self, node, inputs, output_storage, *params):
         original(self, node, inputs, output_storage, *params)
@@ -148,7 +103,7 @@ def _make_unique_perform(original):
 _NOPREFIX = '<numpy/noprefix.h>'
 
 
-def _make_without_noprefix(original):
+def make_without_noprefix(original):
     @_patch.wraps(original)
     def c_headers(self):
         return [h for h in original(self) if h != _NOPREFIX]
@@ -180,7 +135,7 @@ def _complex_head(match):
     return _COMPLEX_MEMBERS % dict(nbits=nbits, half=int(nbits) // 2)
 
 
-def _make_complex_support_code(original):
+def make_complex_support_code(original):
     @_patch.wraps(original)
     def c_support_code(self):
         code = original(self)
@@ -197,7 +152,7 @@ def _make_complex_support_code(original):
     return c_support_code
 
 
-def _make_inc1_c_code(original):
+def make_inc1_c_code(original):
     @_patch.wraps(original)
     def c_code(self, node, name, input_names, output_names, sub):
         x, y, idx = input_names
@@ -208,8 +163,10 @@ def _make_inc1_c_code(original):
     return c_code
 
 
-def _inc1_support_code(self):
-    return _INC1_SUPPORT_CODE
+def make_inc1_support_code(original):
+    def c_support_code(self):
+        return _INC1_SUPPORT_CODE
+    return c_support_code
 
 
 _INC1_C_CODE = '''

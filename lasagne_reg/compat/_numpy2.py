@@ -62,23 +62,20 @@ them):
   complex128 values was rounded to float32 (2.7e-8 off). ``x`` gets numpy
   1's type first.
 
-:func:`patches` returns them only on numpy 2 (none on numpy 1.x, whose
-Theano behaviour is the reference), and only for Theano 1.0.5 (none for
-Theano-PyMC, whose code they were not written against).
+The patches (module, attribute, the maker here, the reason, and when: on
+numpy 2 only, none on numpy 1.x, whose Theano behaviour is the reference,
+and not on Theano-PyMC, whose code they were not written against) are rows
+of the registry, ``_patched.py``.
 """
 import numpy as np
 
-from . import _patch, _variant
+from . import _patch
 
 # numpy 1 converted a Python int through a C long: this range, else
 # OverflowError (uint64 also took [2**63, 2**64))
 _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 _ULONG_MAX = 2 ** 64 - 1
 _TOO_LARGE = 'Python int too large to convert to C long'
-
-
-def _numpy_major():
-    return int(np.__version__.split('.')[0])
 
 
 def _is_python_number(value):
@@ -115,7 +112,7 @@ def _np1_array(data, dtype):
     return out
 
 
-def _make_asarray(original):
+def make_asarray(original):
     @_patch.wraps(original)
     def _asarray(a, dtype, order=None):
         try:
@@ -135,7 +132,7 @@ def _floatx():
     return theano.config.floatX
 
 
-def _make_cast_impl(original):
+def make_cast_impl(original):
     @_patch.wraps(original)
     def impl(self, input):
         try:
@@ -157,7 +154,7 @@ def _fits(x, x_):
     return bool(np.all(x == x_))
 
 
-def _make_autocaster_call(original):
+def make_autocaster_call(original):
     @_patch.wraps(original)
     def __call__(self, x):
         import theano
@@ -179,7 +176,7 @@ def _make_autocaster_call(original):
     return __call__
 
 
-def _make_mrg_next_value(original):
+def make_mrg_next_value(original):
     @_patch.wraps(original)
     def mrg_next_value(rstate, new_rstate, NORM, mask, offset):
         # numpy 1 widened int32 & 0xffffffff to int64 (the mask's smallest
@@ -191,7 +188,7 @@ def _make_mrg_next_value(original):
     return mrg_next_value
 
 
-def _make_inc_subtensor_perform(original):
+def make_inc_subtensor_perform(original):
     @_patch.wraps(original)
     def perform(self, node, inputs, out_):
         try:
@@ -211,7 +208,7 @@ def _make_inc_subtensor_perform(original):
     return perform
 
 
-def _make_random_copy(original):
+def make_random_copy(original):
     import copy as _copy
 
     @_patch.wraps(original)
@@ -238,7 +235,7 @@ class _ByDtype:
         return self.value == other
 
 
-def _make_upcast(original):
+def make_upcast(original):
     @_patch.wraps(original)
     def upcast(dtype, *dtypes):
         given = (dtype,) + dtypes
@@ -249,7 +246,7 @@ def _make_upcast(original):
     return upcast
 
 
-def _make_angle_l_op(factor):
+def make_angle_l_op(factor):
     """The L_op of Deg2Rad (`factor` pi / 180) or Rad2Deg (180 / pi)."""
     def make(original):
         @_patch.wraps(original)
@@ -278,59 +275,8 @@ def _np1_scalar(x):
     return x
 
 
-def _make_inv_impl(original):
+def make_inv_impl(original):
     @_patch.wraps(original)
     def impl(self, x):
         return original(self, _np1_scalar(x))
     return impl
-
-
-def patches():
-    """The numpy-2 semantic patches, or none on numpy 1.x.
-
-    Returns
-    -------
-    list of lasagne_reg.compat._patch.Patch
-    """
-    if _numpy_major() < 2 or _variant.installed() is _variant.THEANO_PYMC:
-        # Theano-PyMC's code differs (no theano._asarray, for one): these
-        # measures are written and checked for Theano 1.0.5 only
-        return []
-    return [
-        _patch.Patch(
-            'theano.scalar.basic', 'NumpyAutocaster.__call__',
-            _make_autocaster_call,
-            'numpy 2: Python literals get the dtype numpy 1 gave them'),
-        _patch.Patch(
-            'theano', '_asarray', _make_asarray,
-            'numpy 2: out-of-range Python ints wrap around as on numpy 1'),
-        _patch.Patch(
-            'theano.scalar.basic', 'Cast.impl', _make_cast_impl,
-            'numpy 2: casting Python ints wraps around as on numpy 1'),
-        _patch.Patch(
-            'theano.sandbox.rng_mrg', 'mrg_next_value', _make_mrg_next_value,
-            'numpy 2: MRG random streams in Python mode (int32 & 0xffffffff)'),
-        _patch.Patch(
-            'theano.tensor.subtensor', 'IncSubtensor.perform',
-            _make_inc_subtensor_perform,
-            'numpy 2: setting an int element wraps around as on numpy 1'),
-        _patch.Patch(
-            'theano.tensor.raw_random', 'copy', _make_random_copy,
-            'numpy 2: a copied RandomState has its own generator again'),
-        _patch.Patch(
-            'theano.scalar.basic', 'Inv.impl', _make_inv_impl,
-            'numpy 2: inv in Python keeps float64 and complex128 precision'),
-        _patch.Patch(
-            'theano.scalar.basic', 'Deg2Rad.L_op',
-            _make_angle_l_op(np.pi / 180),
-            'numpy 2: the gradient of deg2rad builds its constant again'),
-        _patch.Patch(
-            'theano.scalar.basic', 'Rad2Deg.L_op',
-            _make_angle_l_op(180. / np.pi),
-            'numpy 2: the gradient of rad2deg builds its constant again'),
-        # the package's name, which the callers that pass variables use;
-        # theano.scalar.basic's own callers pass dtype names
-        _patch.Patch(
-            'theano.scalar', 'upcast', _make_upcast,
-            "numpy 2: upcast takes variables' dtypes as numpy 1 did"),
-    ]

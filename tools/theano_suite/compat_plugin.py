@@ -54,7 +54,7 @@ import unittest
 import warnings
 
 import lasagne_reg.compat
-from lasagne_reg.compat import _py313
+from lasagne_reg.compat import _standins
 
 lasagne_reg.compat.install()
 
@@ -148,12 +148,12 @@ if int(numpy.__version__.split('.')[0]) >= 2:
 def pytest_collection_modifyitems(session, config, items):
     """The test modules' ``pickle`` measure of this module's docstring
     (Python 3.13+): only their own name is rebound, to the copy
-    ``compat._py313`` gives ``pkl_utils``."""
+    ``compat._standins`` gives ``pkl_utils``."""
     if sys.version_info < (3, 13):
         return
     for module in {getattr(item, 'module', None) for item in items}:
         if module is not None and getattr(module, 'pickle', None) is pickle:
-            module.pickle = _py313._pickle_module()
+            module.pickle = _standins.make_pickle()
 
 
 if not hasattr(nose.tools, 'assert_equals'):
