@@ -406,7 +406,20 @@ def _compile(bk, outputs, mode, flags):
         return bk.function([], outputs, mode=mode)
 
 
-@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+# Theano-PyMC on numpy 2: its autocaster gives a Python float literal
+# float32 (NEP 50 compares 0.01 with float32(0.01) in float32), so the
+# weighted penalty's 0.01 coefficients lose float64's precision; compat's
+# numpy-2 measures are written for Theano 1.0.5 only (docs/backends.rst).
+# Strict: the day they cover Theano-PyMC, this says so.
+PYMC_NUMPY2 = (BACKEND == 'theano'
+               and _variant.installed() is _variant.THEANO_PYMC
+               and int(np.__version__.split('.')[0]) >= 2)
+
+
+@pytest.mark.parametrize('dtype', [
+    'float32', pytest.param('float64', marks=pytest.mark.xfail(
+        PYMC_NUMPY2, strict=True, reason='Theano-PyMC on numpy 2 makes a '
+        'float literal float32 (compat patches Theano 1.0.5 only)'))])
 @pytest.mark.parametrize('mode_id, mode, flags, linker', USER_MODES,
                          ids=[m[0] for m in USER_MODES])
 def test_deep_duck_network_in_the_modes_users_run(bk, mode_id, mode, flags,
