@@ -44,12 +44,16 @@ comma := ,
 #                 AESARA_FLAGS) after base_compiledir=.cache/NAME; your own
 #                 flags, set in the environment, come last and win
 #
-# A test marked core runs on every stack; compat on the Theano 1.0.5 stacks
-# (corpus, the whole parity corpus, once per numpy version: not on py312,
-# whose numpy py313 has); pymc on the Theano-PyMC stacks; one without any
-# of core, compat, pymc and nobackend on the four Python 3.11 stacks
-# (theano, numpy2, pytensor, aesara). make test starts the rows in this order, two at a time: the
-# longest first.
+# The markers (pytest.ini says each one's meaning): core runs on every
+# stack; backends on the Python 3.11 stacks but theano-pymc-numpy2, and on
+# pytensor313 and aesara312; compat on the Theano 1.0.5
+# stacks, parity (judged against numpy 1.23.5's results) once per numpy
+# version: not on py312, whose numpy py313 has; pymc on the Theano-PyMC
+# stacks; tooling (the demo and benchmark programs) not on numpy2; a test
+# with none of core, backends, compat, pymc and nobackend on the four
+# Python 3.11 stacks (theano, numpy2, pytensor, aesara). tests/test_matrix.py
+# checks that no combination of markers is left to no stack. make test
+# starts the rows in this order, two at a time: the longest first.
 #
 # $(call row,NAME,PYTHON,REQUIREMENTS,BACKEND,TESTS,OPTIONS,FLAGS): one row
 # (only variables: every rule of a stack is made from them further down)
@@ -67,15 +71,15 @@ endef
 
 #        name                Python  requirements                     backend   tests                             options                     flags
 $(call row, theano,             3.11, theano theano-suite demo docs,     theano,   not pymc,                         nobackend doctests,)
-$(call row, numpy2,             3.11, theano-numpy2 theano-suite demo docs, theano, not pymc,                        doctests theano-suite,)
+$(call row, numpy2,             3.11, theano-numpy2 theano-suite demo docs, theano, not (pymc or tooling),           doctests,)
 $(call row, py313,              3.13, theano-py312plus theano-suite,    theano,   core or compat,                   build-theano theano-suite,)
 $(call row, pytensor,           3.11, pytensor,                         pytensor, not (lasagne or compat or pymc),  ,)
 $(call row, aesara,             3.11, aesara,                           aesara,   not (lasagne or compat or pymc),  ,)
-$(call row, py312,              3.12, theano-py312plus theano-suite,    theano,   (core or compat) and not corpus,  build-theano,)
-$(call row, pytensor313,        3.13, pytensor313,                      pytensor, core and not lasagne,             ,)
-$(call row, theano-pymc,        3.11, theano-pymc,                      theano,   core or pymc,                     ,)
+$(call row, pytensor313,        3.13, pytensor313,                      pytensor, (core or backends) and not lasagne, ,)
+$(call row, theano-pymc,        3.11, theano-pymc,                      theano,   core or backends or pymc,         ,)
 $(call row, theano-pymc-numpy2, 3.11, theano-pymc-numpy2,               theano,   core or pymc,                     ,)
-$(call row, aesara312,          3.12, aesara312,                        aesara,   core and not lasagne,             ,              blas__ldflags=)
+$(call row, aesara312,          3.12, aesara312,                        aesara,   (core or backends) and not lasagne, ,             blas__ldflags=)
+$(call row, py312,              3.12, theano-py312plus theano-suite,    theano,   (core or compat) and not parity,  build-theano,)
 # (aesara312's flags: numpy has no numpy.distutils on Python 3.12, where
 # Aesara's BLAS detection looks; an empty blas__ldflags skips that
 # detection, so Aesara uses its NumPy C-API BLAS.)

@@ -22,7 +22,7 @@ from lasagne_reg import _backend, _variant
 from lasagne_reg import regularization as reg
 from tests._support import BACKEND, DuckLayer, last_json, run_python
 
-pytestmark = [pytest.mark.core]
+pytestmark = [pytest.mark.backends]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ('theano', 'pytensor', 'aesara')

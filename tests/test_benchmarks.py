@@ -16,7 +16,7 @@ import pytest
 
 from tests._support import BACKEND, run_python
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.tooling]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'benchmarks', 'run.py')

@@ -18,7 +18,7 @@ from lasagne_reg.compat import _aliases, _cops, _patch, _patched, _stack
 from tests import _cops_corpus as corpus
 from tests import _reference
 
-pytestmark = [pytest.mark.lasagne, pytest.mark.compat]
+pytestmark = [pytest.mark.lasagne, pytest.mark.compat, pytest.mark.parity]
 
 NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 

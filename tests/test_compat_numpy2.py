@@ -21,7 +21,7 @@ from lasagne_reg.compat import _numpy2, _patch, _patched, _stack
 from tests import _parity_corpus, _reference
 from tests._compat_support import ROOT
 
-pytestmark = [pytest.mark.lasagne, pytest.mark.compat]
+pytestmark = [pytest.mark.lasagne, pytest.mark.compat, pytest.mark.parity]
 
 NUMPY2 = int(np.__version__.split('.')[0]) >= 2
 
@@ -114,7 +114,6 @@ def _report(differences):
 
 
 @pytest.mark.slow
-@pytest.mark.corpus
 def test_corpus_matches_numpy1_exactly(reference):
     # in a fresh interpreter, as the reference: Theano caches constants
     # process-wide (0.0 and -0.0 share a cache entry), so in this process
@@ -135,7 +134,6 @@ def test_corpus_matches_numpy1_exactly(reference):
 
 
 @pytest.mark.slow
-@pytest.mark.corpus
 @pytest.mark.skipif(not NUMPY2, reason='numpy 1.x needs none of the patches')
 def test_each_measure_is_needed(reference):
     # without the patches, numpy 2 differs on every measured case; the

@@ -19,7 +19,7 @@ from lasagne_reg import demo
 from lasagne_reg.demo import _cli, _training
 from tests._support import run_python
 
-pytestmark = pytest.mark.lasagne
+pytestmark = [pytest.mark.lasagne, pytest.mark.tooling]
 
 EPOCHS = 3
 # the demo's network: 64 pixels -> HIDDEN_UNITS -> 10 classes

@@ -15,7 +15,7 @@ from lasagne_reg import _graph
 from lasagne_reg import regularization as reg
 from tests._support import DuckLayer, Recorder, np_l2, values
 
-pytestmark = [pytest.mark.core]
+pytestmark = [pytest.mark.backends]
 
 # -- walking protocol graphs ------------------------------------------------
 

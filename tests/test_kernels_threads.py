@@ -19,7 +19,7 @@ from lasagne_reg._kernels import _onepass
 from tests._support import BACKEND, last_json, run_python
 from tests.test_kernels import matrix, vector
 
-pytestmark = [pytest.mark.core]
+pytestmark = [pytest.mark.backends]
 
 C_MODE = {'theano': 'FAST_RUN', 'aesara': 'FAST_RUN'}.get(BACKEND)
 THREADS = ['1', '2', '3', '7']

@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.nobackend]
 OPTIONS = {'nobackend', 'doctests', 'theano-suite', 'build-theano'}
 BACKENDS = {'theano', 'pytensor', 'aesara'}
 #: the markers that choose stacks (slow only leaves tests out of make check)
-WHERE = ('core', 'compat', 'pymc', 'lasagne', 'corpus')
+WHERE = ('core', 'backends', 'compat', 'parity', 'pymc', 'lasagne',
+         'tooling')
 
 
 def _markers():
@@ -64,6 +65,8 @@ def test_every_combination_of_markers_runs_somewhere():
         for marks in itertools.combinations(WHERE, n):
             if 'pymc' in marks and 'compat' in marks:
                 continue       # no test is of both variants
+            if 'parity' in marks and 'compat' not in marks:
+                continue       # parity is a kind of compat test
             runs = [name for name, row in stacks.items()
                     if _selects(row['tests'], set(marks))]
             assert runs, marks
@@ -82,3 +85,23 @@ def test_core_runs_everywhere_and_the_rest_where_it_can():
     primary = [name for name, row in stacks.items()
                if _selects(row['tests'], set())]
     assert primary == ['theano', 'numpy2', 'pytensor', 'aesara']
+
+
+def test_backends_run_on_each_family_at_python_311_and_its_newest():
+    # Theano 1.0.5 on Python 3.12+ runs core and compat (what compat
+    # changes there), Theano-PyMC on numpy 2 core and pymc
+    stacks = table_stacks()
+    backends = [name for name, row in stacks.items()
+                if _selects(row['tests'], {'backends'})]
+    assert backends == ['theano', 'numpy2', 'pytensor', 'aesara',
+                        'pytensor313', 'theano-pymc', 'aesara312']
+
+
+def test_parity_runs_once_per_numpy_version_and_tooling_on_numpy_1():
+    stacks = table_stacks()
+    parity = [name for name, row in stacks.items()
+              if _selects(row['tests'], {'compat', 'parity'})]
+    assert parity == ['theano', 'numpy2', 'py313']
+    tooling = [name for name, row in stacks.items()
+               if _selects(row['tests'], {'tooling', 'lasagne'})]
+    assert tooling == ['theano']

@@ -10,7 +10,7 @@ import pytest
 
 from lasagne_reg import _ops
 
-pytestmark = [pytest.mark.core]
+pytestmark = [pytest.mark.backends]
 
 
 def _leaves(var, terms):

@@ -10,7 +10,7 @@ import lasagne_reg
 from lasagne_reg import _graph, group_lasso, l1_l2, orthogonality, regularize_activity
 from lasagne_reg import regularization as reg
 
-pytestmark = [pytest.mark.core]
+pytestmark = [pytest.mark.backends]
 
 RTOL = {'float32': 1e-5, 'float64': 1e-10}
 

@@ -14,7 +14,7 @@ Theano's own failures, listed separately. Each module's JUnit XML is kept in
 Where the theano stack is not among ``--stacks``, the modules of the quick
 subset are compared with its checked-in results
 (tests/data/theano_suite_numpy1.json, ``make reference-data``): that is
-what ``make test`` does on the numpy2 and py313 stacks.
+what ``make test`` does on the py313 stack.
 
 Usage::
 
@@ -51,7 +51,7 @@ def venv(stack):
     """The virtualenv of a stack of the Makefile's table."""
     return '.venv' if stack == 'theano' else '.venv-' + stack
 
-# make test's subset (--quick, on the numpy2 and py313 stacks): for each
+# make test's subset (--quick, on the py313 stack): for each
 # Theano module whose code compat patches, its own tests, or a -k selection
 # of them, chosen by measurement to take a few minutes per stack on two
 # cores (timings in docs/theano-suite.rst). The literal, cast and gradient
