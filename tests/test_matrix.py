@@ -63,8 +63,6 @@ def test_every_combination_of_markers_runs_somewhere():
     assert once == ['theano']
     for n in range(len(WHERE) + 1):
         for marks in itertools.combinations(WHERE, n):
-            if 'pymc' in marks and 'compat' in marks:
-                continue       # no test is of both variants
             if 'parity' in marks and 'compat' not in marks:
                 continue       # parity is a kind of compat test
             runs = [name for name, row in stacks.items()
@@ -82,6 +80,10 @@ def test_core_runs_everywhere_and_the_rest_where_it_can():
         pymc = row['requirements'][0].startswith('theano-pymc')
         assert _selects(row['tests'], {'pymc'}) == pymc, name
         assert not (pymc and _selects(row['tests'], {'compat'})), name
+    both = [name for name, row in stacks.items()
+            if _selects(row['tests'], {'compat', 'pymc'})]
+    assert both == [name for name in stacks if name not in ('pytensor',
+                    'aesara', 'pytensor313', 'aesara312')]
     primary = [name for name, row in stacks.items()
                if _selects(row['tests'], set())]
     assert primary == ['theano', 'numpy2', 'pytensor', 'aesara']
