@@ -363,8 +363,9 @@ if 'numba' in MODE_IDS:      # collected on PyTensor only: nothing skipped
 @pytest.mark.parametrize('dtype', ['int8', 'int32', 'int64', 'uint8', 'bool'])
 def test_integer_tensors_keep_lasagnes_expression(bk, dtype):
     x = matrix(bk, dtype)
-    ours = [reg.l1(x), reg.l2(x)]
-    theirs = [bk.T.sum(abs(x)), bk.T.sum(x ** 2)]
+    # l1 and l2, and the pair of one read, which falls back to them too
+    ours = [reg.l1(x), reg.l2(x)] + list(_kernels.l1_and_l2(x))
+    theirs = [bk.T.sum(abs(x)), bk.T.sum(x ** 2)] * 2
     for o, t in zip(ours, theirs):
         assert not isinstance(o.owner.op, _kernels.op_class(bk.name))
         assert o.dtype == t.dtype
@@ -374,6 +375,8 @@ def test_integer_tensors_keep_lasagnes_expression(bk, dtype):
     for g, w in zip(got, want):
         assert np.asarray(g).dtype == np.asarray(w).dtype
         assert g == w
+    exact = value.astype(np.int64)
+    assert list(got) == [np.abs(exact).sum(), (exact ** 2).sum()] * 2
 
 
 # -- gradients ------------------------------------------------------------------
