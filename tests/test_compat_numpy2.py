@@ -198,7 +198,14 @@ def test_integer_literals_keep_integer_dtypes(bk):
     (300, 'int8', 300 - 256), (-129, 'int8', 127), (-1, 'uint8', 255),
     (2 ** 31, 'int32', -2 ** 31), (-1, 'uint64', 2 ** 64 - 1),
     (2 ** 63, 'uint64', 2 ** 63), (300.7, 'int8', 44), (-1.5, 'uint8', 255),
-    (True, 'int8', 1), (70000, 'int16', 70000 - 65536)])
+    (True, 'int8', 1), (70000, 'int16', 70000 - 65536),
+    # the edges of a C long, and the unsigned long that numpy 1 tried next
+    # for uint32 and uint64 (not for uint8 and uint16: below)
+    (2 ** 63 - 1, 'int8', -1), (-2 ** 63, 'int16', 0),
+    (-2 ** 63, 'uint64', 2 ** 63), (2 ** 64 - 1, 'uint64', 2 ** 64 - 1),
+    (2 ** 63 + 5, 'uint32', 5), (2 ** 64 - 1, 'uint32', 2 ** 32 - 1),
+    (1.8e19, 'uint32', 3305635840), (2.0 ** 63, 'uint64', 2 ** 63),
+    (-2.0 ** 63, 'int64', -2 ** 63)])
 def test_python_ints_wrap_around_as_on_numpy1(value, dtype, expected):
     got = _numpy2._np1_integer(value, dtype) if type(value) is not bool \
         else np.asarray(value, dtype=dtype)
@@ -209,13 +216,44 @@ def test_python_ints_wrap_around_as_on_numpy1(value, dtype, expected):
 
 @pytest.mark.parametrize('value, dtype', [
     (2 ** 63, 'int64'), (2 ** 63, 'int8'), (2 ** 64, 'uint64'),
-    (-2 ** 63 - 1, 'int64'), (1e20, 'int32')])
+    (-2 ** 63 - 1, 'int64'), (1e20, 'int32'), (2 ** 63, 'uint8'),
+    (2 ** 63, 'uint16'), (2 ** 64, 'uint32'), (-2 ** 63 - 1, 'uint64'),
+    (2.0 ** 63, 'int64')])
 def test_python_ints_beyond_a_c_long_raise_as_on_numpy1(value, dtype):
     with pytest.raises(OverflowError, match='too large to convert to C long'):
         _numpy2._np1_integer(value, dtype)
     if not NUMPY2:
         with pytest.raises(OverflowError):
             np.asarray(value, dtype=dtype)
+
+
+# sequences numpy 2 refuses (OverflowError) and numpy 1 converted element
+# by element; the expected values are numpy 1.23.5's (checked against it on
+# the stacks that have it)
+SEQUENCES = [
+    ([2 ** 62 + 1, -1], 'uint64', [2 ** 62 + 1, 2 ** 64 - 1]),
+    ([300, 3.7, -1.5], 'int8', [44, 3, -1]),
+    ([[300], [2 ** 63]], 'uint32', [[300], [0]]),
+    ((300, -129), 'int8', [44, 127]),
+    ([-1, 2 ** 64 - 1], 'uint64', [2 ** 64 - 1, 2 ** 64 - 1]),
+    ([np.int64(5), 2 ** 63 + 7], 'uint32', [5, 7]),
+    ([300, np.int16(197)], 'int8', [44, -59])]
+
+
+@pytest.mark.parametrize('data, dtype, expected', SEQUENCES)
+def test_sequences_wrap_around_as_on_numpy1(bk, data, dtype, expected):
+    import theano     # compat's theano._asarray on numpy 2, numpy 1's own
+    got = theano._asarray(data, dtype=dtype)
+    assert got.dtype == np.dtype(dtype)
+    assert got.tolist() == expected
+    if not NUMPY2:
+        assert np.asarray(data, dtype=dtype).tolist() == expected
+
+
+def test_a_sequence_beyond_a_c_long_raises_as_on_numpy1(bk):
+    import theano
+    with pytest.raises(OverflowError):
+        theano._asarray([2 ** 63, 1], dtype='int8')
 
 
 def test_constant_and_cast_wrap_around(bk):

@@ -72,7 +72,8 @@ import numpy as np
 from . import _patch
 
 # numpy 1 converted a Python int through a C long: this range, else
-# OverflowError (uint64 also took [2**63, 2**64))
+# OverflowError; its unsigned types of a C int or wider (uint32, uint64)
+# also took [2**63, 2**64) through an unsigned long, wrapping around
 _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 _ULONG_MAX = 2 ** 64 - 1
 _TOO_LARGE = 'Python int too large to convert to C long'
@@ -91,8 +92,8 @@ def _np1_integer(value, dtype):
         value = int(value)        # ValueError for nan, OverflowError for inf
     if _LONG_MIN <= value <= _LONG_MAX:
         return np.asarray(np.int64(value)).astype(dtype)
-    if dtype == np.uint64 and 0 <= value <= _ULONG_MAX:
-        return np.asarray(value, dtype=dtype)
+    if dtype.kind == 'u' and dtype.itemsize >= 4 and 0 <= value <= _ULONG_MAX:
+        return np.asarray(np.uint64(value)).astype(dtype)
     raise OverflowError(_TOO_LARGE)
 
 
@@ -146,12 +147,11 @@ def make_cast_impl(original):
 
 
 def _fits(x, x_):
-    """numpy 1's ``np.all(x == x_)`` in NumpyAutocaster: a Python number
-    against a 0-d array was compared in the larger of the two types, which
-    for a Python int or float is Python's own comparison."""
-    if _is_python_number(x):
-        return x_.item() == x
-    return bool(np.all(x == x_))
+    """numpy 1's ``np.all(x == x_)`` in NumpyAutocaster for a Python int or
+    float `x` (the only numbers that reach it): a Python number against a
+    0-d array was compared in the larger of the two types, which for a
+    Python int or float is Python's own comparison."""
+    return x_.item() == x
 
 
 def make_autocaster_call(original):
