@@ -758,3 +758,20 @@ def test_l1_l2_of_a_large_tensor_matches_numpy_in_c(bk):
     np.testing.assert_allclose(l1, np.abs(a).sum(), rtol=1e-13)
     np.testing.assert_allclose(l2, np.dot(a, a), rtol=1e-13)
     assert (l1, l2) == (alone1, alone2)
+
+
+@pytest.mark.parametrize('installed, expected', [
+    (None, ('TheanoOnePassPenalty', 'gof', 'Op', 'gof')),
+    ('THEANO', ('TheanoOnePassPenalty', 'gof', 'Op', 'gof')),
+    # Theano-PyMC has no theano.gof: its C Ops derive from theano.graph.op
+    ('THEANO_PYMC', ('TheanoOnePassPenalty', 'graph.op', 'COp',
+                     'graph.basic'))])
+def test_the_op_base_is_the_installed_theanos(monkeypatch, installed,
+                                              expected):
+    from lasagne_reg import _variant
+    variant = None if installed is None else getattr(_variant, installed)
+    monkeypatch.setattr(_variant, 'installed', lambda: variant)
+    assert _kernels._bases('theano') == expected
+    # the other backends' homes do not depend on the Theano installed
+    assert _kernels._bases('pytensor') == ('PyTensorOnePassPenalty',
+                                           'link.c.op', 'COp', 'graph.basic')

@@ -106,7 +106,8 @@ TESTS = {
 SCOPE = {
     # the demo's argument checks and its results table (its training and
     # figure are not mutated: NOT_MUTATED)
-    'lasagne_reg/demo/_report.py': ['x_format_table', 'x__checked_results'],
+    'lasagne_reg/demo/_report.py': ['x_format_table', 'x__count',
+                                    'x__checked_results'],
     'lasagne_reg/demo/_cli.py': ['x__positive_int', 'x__setting_list',
                                  'x__check_environment'],
 }

@@ -18,8 +18,20 @@ set-up, not a test. It runs here with no mutant active (and records no
 statistics), so a mutant of compat is judged by the tests that call compat
 themselves, and mutmut's forced-fail check is not stopped at the conftest.
 
+compat's numpy-2 modules (``_numpy2``, ``_cops``) are the exception: their
+patches are made by factories that install() calls, so a worker for one of
+their mutants puts that module's patches back and sets them again, now with
+the mutant active; and as a patched Op's C code gets Theano's cache key from
+its ``c_code_cache_version``, not from the code, the worker gives the
+patched Ops a version of their own (:func:`_reinstall`), so that its C code
+is compiled, not taken from the cache the clean run filled. (mutmut does not
+mutate a function that defines another one: the factories' inner functions
+have no mutants; what they call, and the factories without an inner def,
+do.)
+
 Tests that start fresh interpreters (compat's, the demo's) hand them the
-mutant through the environment, so a mutant is judged there too. While
+mutant through the environment, so a mutant is judged there too (they share
+the compile cache: a mutant of C code is judged by the in-process tests). While
 mutmut records its statistics, though, those interpreters run the original
 code: mutmut's recording needs its configuration from the working
 directory, which theirs is not (the statistics see only this process).
@@ -39,10 +51,34 @@ def _files_for(mutant):
     return table.get(module)
 
 
+#: modules whose patches install() makes: set again in a worker for one of
+#: their mutants
+_REINSTALLED = ('lasagne_reg.compat._numpy2', 'lasagne_reg.compat._cops')
+
+
+def _reinstall(mutant):
+    """In a worker for a mutant of a module of :data:`_REINSTALLED`: its
+    patches set again under the mutant, with a cache version of the
+    mutant's own for the Ops whose C code ``_cops`` patches."""
+    import importlib
+
+    from lasagne_reg.compat import _cops, _patch, _patched
+    source = importlib.import_module(mutant.rpartition('.')[0])
+    _cops._CACHE_TAG = (_cops._CACHE_TAG[0],
+                        '%s %s' % (_cops._CACHE_TAG[1], mutant))
+    patches = _patched.wanted(source=source)
+    _patch.restore(patches)
+    _patch.apply(patches)
+
+
 def pytest_configure(config):
     # mutmut keeps the mode in this process too: only children lose it
-    if os.environ.get('MUTANT_UNDER_TEST') == 'stats':
+    mutant = os.environ.get('MUTANT_UNDER_TEST', '')
+    if mutant == 'stats':
         config._mutation_stats = os.environ.pop('MUTANT_UNDER_TEST')
+    elif (mutant not in _NO_MUTANT
+          and mutant.rpartition('.')[0] in _REINSTALLED):
+        _reinstall(mutant)
 
 
 def pytest_unconfigure(config):
