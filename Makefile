@@ -123,7 +123,7 @@ stack-env = LASAGNE_REG_TEST_BACKEND=$($(1).backend) \
 define run-stack
 	@mkdir -p $(CACHE)/times && date +%s > $(CACHE)/times/$(1).start
 	@echo '== $(1): $(call venv,$(1)), Python $($(1).python), tests: $($(1).tests)$(if $($(1).options), [$($(1).options)])'
-	$(if $(filter nobackend,$($(1).options)),LASAGNE_REG_TEST_BACKEND=none \
+	$(if $(filter nobackend,$($(1).options)),$(call stack-env,$(1)) LASAGNE_REG_TEST_BACKEND=none \
 	  $(call venv,$(1))/bin/python -m pytest $(PYTEST_OPTS) -m "nobackend$(if $(2), $(2))" tests)
 	$(call stack-env,$(1)) $(call venv,$(1))/bin/python -m pytest $(PYTEST_OPTS) \
 	  -m "($($(1).tests)) and not nobackend$(if $(2), $(2))" tests \

@@ -62,6 +62,8 @@ def pytest_configure(config):
                                 module=r'numpy\.distutils')
         warnings.filterwarnings('ignore', category=DeprecationWarning)
         importlib.import_module(BACKEND + '.tensor')
+    from tests import _pch
+    _pch.install(BACKEND)     # precompiled headers, -g0 (tests/_pch.py)
 
 
 def pytest_ignore_collect(collection_path, config):

@@ -318,6 +318,9 @@ def main(argv=None):
     import lasagne_reg.compat
     lasagne_reg.compat.install()
     import theano  # noqa: F401 (the patches are set once it is imported)
+
+    from tests import _pch
+    _pch.install('theano')     # as in the test process (tests/_pch.py)
     if args.without_patches:
         from lasagne_reg.compat import _numpy2, _patch, _patched
         _patch.restore(_patched.wanted(source=_numpy2))

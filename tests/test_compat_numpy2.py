@@ -242,7 +242,7 @@ SEQUENCES = [
 
 @pytest.mark.parametrize('data, dtype, expected', SEQUENCES)
 def test_sequences_wrap_around_as_on_numpy1(bk, data, dtype, expected):
-    import theano     # compat's theano._asarray on numpy 2, numpy 1's own
+    import theano  # compat's theano._asarray on numpy 2, numpy 1's own
     got = theano._asarray(data, dtype=dtype)
     assert got.dtype == np.dtype(dtype)
     assert got.tolist() == expected
