@@ -53,7 +53,8 @@ comma := ,
 # with none of core, backends, compat, pymc and nobackend on the four
 # Python 3.11 stacks (theano, numpy2, pytensor, aesara). tests/test_matrix.py
 # checks that no combination of markers is left to no stack. make test
-# starts the rows in this order, two at a time: the longest first.
+# starts the rows in this order, two at a time: the longest first (by the
+# times of docs/contributing.rst, "How long they take").
 #
 # $(call row,NAME,PYTHON,REQUIREMENTS,BACKEND,TESTS,OPTIONS,FLAGS): one row
 # (only variables: every rule of a stack is made from them further down)
@@ -70,16 +71,16 @@ $(1).flags := $(7)
 endef
 
 #        name                Python  requirements                     backend   tests                             options                     flags
-$(call row, theano,             3.11, theano theano-suite demo docs,     theano,   not pymc or compat,               nobackend doctests,)
-$(call row, numpy2,             3.11, theano-numpy2 theano-suite demo docs, theano, not (pymc or tooling) or compat, doctests,)
 $(call row, py313,              3.13, theano-py312plus theano-suite,    theano,   core or compat,                   build-theano theano-suite,)
+$(call row, numpy2,             3.11, theano-numpy2 theano-suite demo docs, theano, not (pymc or tooling) or compat, doctests,)
+$(call row, theano,             3.11, theano theano-suite demo docs,     theano,   not pymc or compat,               nobackend doctests,)
 $(call row, pytensor,           3.11, pytensor,                         pytensor, not (lasagne or compat or pymc),  ,)
-$(call row, aesara,             3.11, aesara,                           aesara,   not (lasagne or compat or pymc),  ,)
 $(call row, pytensor313,        3.13, pytensor313,                      pytensor, (core or backends) and not lasagne, ,)
-$(call row, theano-pymc,        3.11, theano-pymc,                      theano,   core or backends or pymc,         ,)
-$(call row, theano-pymc-numpy2, 3.11, theano-pymc-numpy2,               theano,   core or pymc,                     ,)
-$(call row, aesara312,          3.12, aesara312,                        aesara,   (core or backends) and not lasagne, ,             blas__ldflags=)
+$(call row, aesara,             3.11, aesara,                           aesara,   not (lasagne or compat or pymc),  ,)
 $(call row, py312,              3.12, theano-py312plus theano-suite,    theano,   (core or compat) and not parity,  build-theano,)
+$(call row, theano-pymc,        3.11, theano-pymc,                      theano,   core or backends or pymc,         ,)
+$(call row, aesara312,          3.12, aesara312,                        aesara,   (core or backends) and not lasagne, ,             blas__ldflags=)
+$(call row, theano-pymc-numpy2, 3.11, theano-pymc-numpy2,               theano,   core or pymc,                     ,)
 # (aesara312's flags: numpy has no numpy.distutils on Python 3.12, where
 # Aesara's BLAS detection looks; an empty blas__ldflags skips that
 # detection, so Aesara uses its NumPy C-API BLAS.)

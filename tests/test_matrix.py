@@ -37,7 +37,7 @@ def _selects(expression, marks):
 
 def test_each_row_names_what_exists():
     stacks = table_stacks()
-    assert list(stacks)[:2] == ['theano', 'numpy2']
+    assert 'theano' in stacks      # .venv: make demo, docs and bench use it
     for name, row in stacks.items():
         assert row['python'] in ('3.11', '3.12', '3.13'), name
         assert row['backend'] in BACKENDS, name
@@ -82,11 +82,11 @@ def test_core_runs_everywhere_and_the_rest_where_it_can():
         assert not (pymc and _selects(row['tests'], {'compat'})), name
     both = [name for name, row in stacks.items()
             if _selects(row['tests'], {'compat', 'pymc'})]
-    assert both == [name for name, row in stacks.items()
-                    if row['backend'] == 'theano']
+    assert set(both) == {name for name, row in stacks.items()
+                         if row['backend'] == 'theano'}
     primary = [name for name, row in stacks.items()
                if _selects(row['tests'], set())]
-    assert primary == ['theano', 'numpy2', 'pytensor', 'aesara']
+    assert set(primary) == {'theano', 'numpy2', 'pytensor', 'aesara'}
 
 
 def test_backends_run_on_each_family_at_python_311_and_its_newest():
@@ -95,15 +95,15 @@ def test_backends_run_on_each_family_at_python_311_and_its_newest():
     stacks = table_stacks()
     backends = [name for name, row in stacks.items()
                 if _selects(row['tests'], {'backends'})]
-    assert backends == ['theano', 'numpy2', 'pytensor', 'aesara',
-                        'pytensor313', 'theano-pymc', 'aesara312']
+    assert set(backends) == {'theano', 'numpy2', 'pytensor', 'aesara',
+                             'pytensor313', 'theano-pymc', 'aesara312'}
 
 
 def test_parity_runs_once_per_numpy_version_and_tooling_on_numpy_1():
     stacks = table_stacks()
     parity = [name for name, row in stacks.items()
               if _selects(row['tests'], {'compat', 'parity'})]
-    assert parity == ['theano', 'numpy2', 'py313']
+    assert set(parity) == {'theano', 'numpy2', 'py313'}
     tooling = [name for name, row in stacks.items()
                if _selects(row['tests'], {'tooling', 'lasagne'})]
     assert tooling == ['theano']
