@@ -131,6 +131,7 @@ define run-stack
 	  $(if $(filter doctests,$($(1).options)),lasagne_reg docs README.rst --doctest-modules --doctest-glob='*.rst')
 	$(if $(and $(filter theano-suite,$($(1).options)),$(if $(2),,yes)),$(call venv,$(1))/bin/python \
 	  tools/theano_suite.py --quick --fail-on-lost --stacks $(1))
+	@rm -rf $(CACHE)/$(1)/compiledir_*/pch   # tests/_pch.py's headers: 100-350 MB
 	@echo "$(1) $$(( $$(date +%s) - $$(cat $(CACHE)/times/$(1).start) ))" > $(CACHE)/times/$(1)
 endef
 

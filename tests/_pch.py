@@ -12,7 +12,8 @@ test process (conftest.py calls it; the library never does):
 * a module's leading ``#include`` lines, verbatim, become a header, which is
   precompiled (``g++ -x c++-header``, with the module's own compiler
   arguments) once per set of lines and arguments, the second time they are
-  seen, in ``<compiledir>/pch``; g++ gets it with ``-include``. The
+  seen, in ``<compiledir>/pch`` (tens of MB each: ``make test`` removes
+  them when a stack is done); g++ gets it with ``-include``. The
   module's own ``#include`` lines then add nothing (each header has its
   guard): g++ reads the same translation unit, and generates the same
   code. g++ checks that a precompiled header fits the compilation, and
