@@ -237,7 +237,10 @@ SEQUENCES = [
     ((300, -129), 'int8', [44, 127]),
     ([-1, 2 ** 64 - 1], 'uint64', [2 ** 64 - 1, 2 ** 64 - 1]),
     ([np.int64(5), 2 ** 63 + 7], 'uint32', [5, 7]),
-    ([300, np.int16(197)], 'int8', [44, -59])]
+    ([300, np.int16(197)], 'int8', [44, -59]),
+    ([300, np.float64(3.7), np.float32(-2.5)], 'int8', [44, 3, -2]),
+    ([300, np.uint64(2 ** 63 + 5)], 'uint32', [300, 5]),
+    (2 ** 63 + 5, 'uint32', 5)]
 
 
 @pytest.mark.parametrize('data, dtype, expected', SEQUENCES)
@@ -250,10 +253,22 @@ def test_sequences_wrap_around_as_on_numpy1(bk, data, dtype, expected):
         assert np.asarray(data, dtype=dtype).tolist() == expected
 
 
-def test_a_sequence_beyond_a_c_long_raises_as_on_numpy1(bk):
+@pytest.mark.parametrize('data, dtype, error', [
+    ([2 ** 63, 1], 'int8', OverflowError),
+    ([300, float('inf')], 'int8', OverflowError),
+    ([300, float('nan')], 'int8', ValueError),
+    ([300, 1e20], 'int32', OverflowError),
+    ([300, np.uint64(2 ** 63 + 5)], 'int8', OverflowError),
+    ([300, np.float64(1e20)], 'int32', OverflowError),
+    ([300, np.float64('nan')], 'int8', ValueError)])
+def test_a_sequence_beyond_a_c_long_raises_as_on_numpy1(bk, data, dtype,
+                                                        error):
     import theano
-    with pytest.raises(OverflowError):
-        theano._asarray([2 ** 63, 1], dtype='int8')
+    with pytest.raises(error):
+        theano._asarray(data, dtype=dtype)
+    if not NUMPY2:
+        with pytest.raises(error):
+            np.asarray(data, dtype=dtype)
 
 
 def test_constant_and_cast_wrap_around(bk):
@@ -442,6 +457,28 @@ def test_inv_in_python_keeps_its_precision(bk, dtype):
     assert got.dtype == out
     want = np.ones((), out) / a.astype(out)
     assert got.tobytes() == want.tobytes()
+
+
+def test_inv_of_the_extreme_int64s_in_python(bk):
+    # -2**63 and 2**63 - 1 are int64s too: float64 quotients, not float32
+    from theano.compile.mode import Mode
+    a = np.array([-2 ** 63, 2 ** 63 - 1], dtype='int64')
+    x = bk.T.vector(dtype='int64')
+    got = bk.function([x], bk.T.inv(x), mode=Mode(linker='py'))(a)
+    want = np.ones((), 'float64') / a.astype('float64')
+    assert got.dtype == np.float64 and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+def test_inv_of_a_numpy_scalar_in_python(bk, dtype):
+    # a scalar graph's Python loop hands Inv.impl numpy scalars, which keep
+    # their type (2.5 is not made an int)
+    import theano.scalar as S
+    from theano.compile.mode import Mode
+    x = S.Scalar(dtype)()
+    got = bk.function([x], S.inv(x), mode=Mode(linker='py'))(2.5)
+    assert np.asarray(got).dtype == dtype
+    assert got == np.ones((), dtype) / np.asarray(2.5, dtype)
 
 
 def test_patches_only_on_numpy2():

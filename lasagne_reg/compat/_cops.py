@@ -111,7 +111,7 @@ def make_without_noprefix(original):
 
 
 _COMPLEX_HEAD = re.compile(
-    r'struct theano_complex(64|128) : public npy_complex(64|128)\s*\{')
+    r'struct theano_complex(64|128) : public npy_complex\1\s*\{')
 
 _COMPLEX_MEMBERS = '''struct theano_complex%(nbits)s
             {

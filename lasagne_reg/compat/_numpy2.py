@@ -97,19 +97,30 @@ def _np1_integer(value, dtype):
     raise OverflowError(_TOO_LARGE)
 
 
+def _np1_element(value, dtype):
+    """numpy 1's conversion of one element of a sequence to the integer
+    `dtype`: a Python number, and a numpy integer or float (numpy 1 read
+    those through ``int()`` too: ``np.uint64(2**63)`` into int8 raised
+    OverflowError, ``np.float64(nan)`` ValueError), as :func:`_np1_integer`
+    converts it; anything else cast by numpy."""
+    if _is_python_number(value):
+        return _np1_integer(value, dtype)
+    if (isinstance(value, (np.integer, np.floating))
+            and not isinstance(value, np.longdouble)):
+        return _np1_integer(value.item(), dtype)
+    return np.asarray(value, dtype=dtype)
+
+
 def _np1_array(data, dtype):
     """numpy 1's ``np.asarray(data, dtype)`` for an integer dtype where
-    numpy 2 raised OverflowError: each Python number wrapped as numpy 1
-    did; anything else re-raises."""
+    numpy 2 raised OverflowError: each element converted as numpy 1 did
+    (:func:`_np1_element`)."""
     if _is_python_number(data):
         return _np1_integer(data, dtype)
     objects = np.asarray(data, dtype=object)
     out = np.empty(objects.shape, dtype=dtype)
     for index, value in np.ndenumerate(objects):
-        if _is_python_number(value):
-            out[index] = _np1_integer(value, dtype)
-        else:
-            out[index] = np.asarray(value, dtype=dtype)
+        out[index] = _np1_element(value, dtype)
     return out
 
 
