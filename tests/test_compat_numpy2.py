@@ -240,6 +240,8 @@ SEQUENCES = [
     ([300, np.int16(197)], 'int8', [44, -59]),
     ([300, np.float64(3.7), np.float32(-2.5)], 'int8', [44, 3, -2]),
     ([300, np.uint64(2 ** 63 + 5)], 'uint32', [300, 5]),
+    ([300, np.True_, np.array(197, 'int16')], 'int8', [44, 1, -59]),
+    ([300, np.longdouble(300.5)], 'int8', [44, 44]),
     (2 ** 63 + 5, 'uint32', 5)]
 
 
@@ -260,7 +262,8 @@ def test_sequences_wrap_around_as_on_numpy1(bk, data, dtype, expected):
     ([300, 1e20], 'int32', OverflowError),
     ([300, np.uint64(2 ** 63 + 5)], 'int8', OverflowError),
     ([300, np.float64(1e20)], 'int32', OverflowError),
-    ([300, np.float64('nan')], 'int8', ValueError)])
+    ([300, np.float64('nan')], 'int8', ValueError),
+    ([300, np.longdouble('nan')], 'int8', ValueError)])
 def test_a_sequence_beyond_a_c_long_raises_as_on_numpy1(bk, data, dtype,
                                                         error):
     import theano

@@ -99,15 +99,14 @@ def _np1_integer(value, dtype):
 
 def _np1_element(value, dtype):
     """numpy 1's conversion of one element of a sequence to the integer
-    `dtype`: a Python number, and a numpy integer or float (numpy 1 read
-    those through ``int()`` too: ``np.uint64(2**63)`` into int8 raised
-    OverflowError, ``np.float64(nan)`` ValueError), as :func:`_np1_integer`
-    converts it; anything else cast by numpy."""
+    `dtype`: a Python number as :func:`_np1_integer` converts it, a numpy
+    integer or float through ``int()`` first, as numpy 1 read it
+    (``np.uint64(2**63)`` into int8 raised OverflowError,
+    ``np.float64(nan)`` ValueError), anything else cast by numpy."""
     if _is_python_number(value):
         return _np1_integer(value, dtype)
-    if (isinstance(value, (np.integer, np.floating))
-            and not isinstance(value, np.longdouble)):
-        return _np1_integer(value.item(), dtype)
+    if isinstance(value, (np.integer, np.floating)):
+        return _np1_integer(int(value), dtype)
     return np.asarray(value, dtype=dtype)
 
 
