@@ -71,11 +71,9 @@ import numpy as np
 
 from . import _patch
 
-# numpy 1 converted a Python int through a C long: this range, else
+# numpy 1 converted a Python int through a C long (int64), else raised
 # OverflowError; its unsigned types of a C int or wider (uint32, uint64)
 # also took [2**63, 2**64) through an unsigned long, wrapping around
-_LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
-_ULONG_MAX = 2 ** 64 - 1
 _TOO_LARGE = 'Python int too large to convert to C long'
 
 
@@ -90,10 +88,15 @@ def _np1_integer(value, dtype):
     dtype = np.dtype(dtype)
     if type(value) is float:
         value = int(value)        # ValueError for nan, OverflowError for inf
-    if _LONG_MIN <= value <= _LONG_MAX:
+    try:
         return np.asarray(np.int64(value)).astype(dtype)
-    if dtype.kind == 'u' and dtype.itemsize >= 4 and 0 <= value <= _ULONG_MAX:
-        return np.asarray(np.uint64(value)).astype(dtype)
+    except OverflowError:         # beyond a C long
+        pass
+    if dtype.kind == 'u' and dtype.itemsize >= 4:
+        try:
+            return np.asarray(np.uint64(value)).astype(dtype)
+        except OverflowError:     # beyond an unsigned long too
+            pass
     raise OverflowError(_TOO_LARGE)
 
 
@@ -107,16 +110,14 @@ def _np1_element(value, dtype):
         return _np1_integer(value, dtype)
     if isinstance(value, (np.integer, np.floating)):
         return _np1_integer(int(value), dtype)
-    return np.asarray(value, dtype=dtype)
+    return value           # assigned into the array of dtype: numpy casts it
 
 
 def _np1_array(data, dtype):
     """numpy 1's ``np.asarray(data, dtype)`` for an integer dtype where
     numpy 2 raised OverflowError: each element converted as numpy 1 did
     (:func:`_np1_element`)."""
-    if _is_python_number(data):
-        return _np1_integer(data, dtype)
-    objects = np.asarray(data, dtype=object)
+    objects = np.asarray(data, dtype=object)      # 0-d for a number
     out = np.empty(objects.shape, dtype=dtype)
     for index, value in np.ndenumerate(objects):
         out[index] = _np1_element(value, dtype)
@@ -280,8 +281,11 @@ def _np1_scalar(x):
     kind = type(x)
     if kind in _NP1_TYPES:
         return _NP1_TYPES[kind](x)
-    if kind is int and _LONG_MIN <= x <= _LONG_MAX:
-        return np.int64(x)
+    if kind is int:
+        try:
+            return np.int64(x)
+        except OverflowError:     # beyond a C long: numpy 1 kept it as it was
+            pass
     return x
 
 
