@@ -84,10 +84,9 @@ def _is_python_number(value):
 
 def _np1_integer(value, dtype):
     """numpy 1's ``np.asarray(value, dtype)`` for a Python int or float
-    and an integer dtype: truncate, go through int64, wrap around."""
+    and an integer dtype: through int64 (a float truncated: ValueError for
+    nan, OverflowError for inf, as ``int()``), wrapped around."""
     dtype = np.dtype(dtype)
-    if type(value) is float:
-        value = int(value)        # ValueError for nan, OverflowError for inf
     try:
         return np.asarray(np.int64(value)).astype(dtype)
     except OverflowError:         # beyond a C long
