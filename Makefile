@@ -71,8 +71,8 @@ $(1).flags := $(7)
 endef
 
 #        name                Python  requirements                     backend   tests                             options                     flags
-$(call row, py313,              3.13, theano-py312plus theano-suite,    theano,   core or compat,                   build-theano theano-suite,)
 $(call row, numpy2,             3.11, theano-numpy2 theano-suite demo docs, theano, not (pymc or tooling) or compat, doctests theano-suite,)
+$(call row, py313,              3.13, theano-py312plus theano-suite,    theano,   core or compat,                   build-theano theano-suite,)
 $(call row, theano,             3.11, theano theano-suite demo docs,     theano,   not pymc or compat,               nobackend doctests,)
 $(call row, pytensor,           3.11, pytensor,                         pytensor, not (lasagne or compat or pymc),  ,)
 $(call row, pytensor313,        3.13, pytensor313,                      pytensor, (core or backends) and not lasagne, ,)
