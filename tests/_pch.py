@@ -96,17 +96,31 @@ class _Headers:
         self.directory = directory
         self.seen = collections.Counter()
 
+    def flags(self, include_dirs, preargs, hide_symbols):
+        """g++'s compiling arguments (no linking, no files) as compile_str
+        gives them for these arguments."""
+        dirs = [d for d in include_dirs or [] if d]
+        dirs = dirs + self.cmodule.std_include_dirs()
+        flags = ['-g'] + _compiling(preargs) + ['-I%s' % d for d in dirs]
+        return flags + (['-fvisibility=hidden'] if hide_symbols else [])
+
     def command(self, header, include_dirs, preargs, hide_symbols):
         """g++'s command that precompiles `header` as compile_str would
         compile a module with these arguments."""
-        config = _config(self.cmodule)
-        dirs = [d for d in include_dirs or [] if d]
-        dirs = dirs + self.cmodule.std_include_dirs()
-        cmd = [config.cxx, '-x', 'c++-header', '-g'] + _compiling(preargs)
-        cmd += ['-I%s' % d for d in dirs]
-        if hide_symbols:
-            cmd.append('-fvisibility=hidden')
-        return cmd + ['-o', header + '.gch', header]
+        return ([_config(self.cmodule).cxx, '-x', 'c++-header']
+                + self.flags(include_dirs, preargs, hide_symbols)
+                + ['-o', header + '.gch', header])
+
+    def for_call(self, a):
+        """(preargs, header) for compile_str's arguments `a` (a dict): the
+        backend's preargs with -g0, and the precompiled header to pass with
+        -include, or None."""
+        preargs = list(a['preargs'] or []) + ['-g0']
+        lines = leading_includes(a['src_code'])
+        if not lines or _remove_gxx_opt(_config(self.cmodule)):
+            return preargs, None
+        return preargs, self.header_for(lines, a['include_dirs'], preargs,
+                                        a['hide_symbols'])
 
     def header_for(self, lines, include_dirs, preargs, hide_symbols):
         """The path of the header of `lines` (to pass with -include),
@@ -156,14 +170,9 @@ def install(backend):
         bound.apply_defaults()
         a = bound.arguments
         _state['calls'].append(dict(a))   # as the backend asked
-        preargs = list(a['preargs'] or []) + ['-g0']
-        lines = leading_includes(a['src_code'])
-        if lines and not _remove_gxx_opt(_config(cmodule)):
-            header = headers.header_for(lines, a['include_dirs'], preargs,
-                                        a['hide_symbols'])
-            if header is not None:
-                preargs += ['-include', header]
-        a['preargs'] = preargs
+        preargs, header = headers.for_call(a)
+        a['preargs'] = preargs + ([] if header is None
+                                  else ['-include', header])
         return original(*bound.args, **bound.kwargs)
 
     compile_str.__wrapped__ = original

@@ -83,17 +83,13 @@ def test_a_module_is_the_same_code_with_its_precompiled_header(bk, tmp_path):
     assert ours == as_users
 
 
+def _headers():
+    """The precompiled headers of the backend's wrapped compile_str."""
+    return _pch._cmodule(BACKEND).GCC_compiler.compile_str.headers
+
+
 def _compiled_header(args):
-    wrapper = _wrapped()
-    preargs = list(args['preargs'] or []) + ['-g0']
-    return wrapper.headers.header_for(
-        _pch.leading_includes(args['src_code']), args['include_dirs'],
-        preargs, args['hide_symbols'])
-
-
-def _wrapped():
-    cmodule = _pch._cmodule(BACKEND)
-    return cmodule.GCC_compiler.compile_str
+    return _headers().for_call(args)[1]
 
 
 @C_BACKEND
@@ -102,14 +98,12 @@ def test_the_precompiled_header_is_used(bk):
     args = _compile_a_new_module(bk, np.random.default_rng())
     header = _compiled_header(args)
     assert header is not None and os.path.exists(header + '.gch')
-    config = _pch._config(_pch._cmodule(BACKEND))
-    cmd = [config.cxx, '-H', '-fsyntax-only', '-g'] + _pch._compiling(
-        list(args['preargs'] or [])) + ['-g0', '-include', header,
-                                        '-Werror=invalid-pch']
-    dirs = [d for d in args['include_dirs'] or [] if d]
-    cmd += ['-I%s' % d for d in dirs + _pch._cmodule(BACKEND).std_include_dirs()]
-    if args['hide_symbols']:
-        cmd.append('-fvisibility=hidden')
+    headers = _headers()
+    preargs = headers.for_call(args)[0]
+    cmd = ([_pch._config(headers.cmodule).cxx, '-H', '-fsyntax-only']
+           + headers.flags(args['include_dirs'], preargs,
+                           args['hide_symbols'])
+           + ['-include', header, '-Werror=invalid-pch'])
     src = os.path.join(os.path.dirname(header), 'probe.cpp')
     with open(src, 'w') as f:
         f.write(args['src_code'])
